@@ -1,0 +1,351 @@
+/*
+ * hopt — distributed, asynchronous hyperparameter optimisation.
+ *
+ * This is the only header users compile against. Conventions (see docs/api.md):
+ *
+ *  - Every fallible function returns an int status: HOPT_OK (0) or a negative
+ *    HOPT_E* code. The message of the calling thread's last failure is
+ *    hopt_errmsg(); it stays valid until the thread's next failing call.
+ *  - Handles are opaque and come in create/free pairs; every *_free(NULL) is a
+ *    no-op. Handles may be used from several threads only where stated.
+ *  - Strings the library returns through `char **out` are owned by the caller
+ *    and released with hopt_free(). `const char *` results are borrowed and
+ *    documented with their lifetime.
+ *  - Callbacks take a trailing `void *user`; each registration also takes a
+ *    `void (*user_free)(void *user)` (may be NULL) that the library calls
+ *    exactly once, when it no longer needs `user` (also when the registering
+ *    call fails).
+ *  - Spaces, points, trial documents and results cross the ABI as JSON text
+ *    (UTF-8); docs/space-json.md and docs/trials.md describe the formats.
+ *  - No exception crosses this ABI; no global state exists apart from the
+ *    per-thread error message.
+ */
+#ifndef HOPT_HOPT_H
+#define HOPT_HOPT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hopt/version.h"
+
+#if defined(_WIN32)
+#  if defined(HOPT_BUILDING)
+#    define HOPT_API __declspec(dllexport)
+#  else
+#    define HOPT_API __declspec(dllimport)
+#  endif
+#else
+#  define HOPT_API __attribute__((visibility("default")))
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ------------------------------------------------------------------------ */
+/* Status codes                                                             */
+/* ------------------------------------------------------------------------ */
+
+typedef enum hopt_status {
+    HOPT_OK = 0,
+    HOPT_EINVAL = -1,      /* an argument is invalid (NULL handle, bad option value) */
+    HOPT_ESPACE = -2,      /* the search space is invalid; the message names the label */
+    HOPT_EJSON = -3,       /* malformed JSON, or JSON of the wrong shape */
+    HOPT_ENOMEM = -4,      /* out of memory */
+    HOPT_EOBJECTIVE = -5,  /* the objective failed and catch_eval_exceptions is off */
+    HOPT_EALLFAILED = -6,  /* no trial finished with status "ok" and a finite loss */
+    HOPT_ENOTFOUND = -7,   /* no such trial id, label, objective or option */
+    HOPT_ESTATE = -8,      /* the object is not in a state that allows the call */
+    HOPT_EEMPTY = -9,      /* there are no trials to answer from */
+    HOPT_EDATABASE = -10,  /* the trials store (database) refused or failed an operation */
+    HOPT_ECONNECT = -11,   /* the trials store could not be reached in time */
+    HOPT_ETIMEOUT = -12,   /* an operation did not finish within its time limit */
+    HOPT_ECANCELLED = -13, /* a callback asked to stop, or the run was interrupted */
+    HOPT_EINTERNAL = -99   /* a bug in hopt: please report it with the message */
+} hopt_status;
+
+/* Message of the calling thread's most recent failure ("" if none). Borrowed:
+ * valid until the next hopt call on this thread that fails. */
+HOPT_API const char *hopt_errmsg(void);
+
+/* Symbolic name of a status code ("HOPT_ESPACE"); static storage. */
+HOPT_API const char *hopt_status_name(int status);
+
+/* Runtime library version, "MAJOR.MINOR.PATCH"; static storage. Compare with
+ * the HOPT_VERSION_* macros to detect a header/library mismatch. */
+HOPT_API const char *hopt_version(void);
+/* HOPT_VERSION_NUMBER of the loaded library. */
+HOPT_API int hopt_version_number(void);
+
+/* Release memory that hopt returned through a `char **` or `double **`
+ * out-parameter. hopt_free(NULL) is a no-op. */
+HOPT_API void hopt_free(void *ptr);
+
+/* ------------------------------------------------------------------------ */
+/* Search spaces                                                            */
+/* ------------------------------------------------------------------------ */
+
+/* An immutable search space. Thread-safe: a space may be shared by threads. */
+typedef struct hopt_space hopt_space;
+
+/* Parse a space from its JSON description (docs/space-json.md). Example:
+ *   {"hp": "uniform", "label": "x", "low": -2, "high": 2}
+ * On failure *out is NULL and the message names the offending label. */
+HOPT_API int hopt_space_from_json(const char *json, hopt_space **out);
+HOPT_API void hopt_space_free(hopt_space *space);
+
+/* Canonical JSON of the space; parsing it gives an identical space.
+ * *out is the caller's, freed with hopt_free(). */
+HOPT_API int hopt_space_to_json(const hopt_space *space, char **out);
+
+/* JSON array of the space's labels, in definition order. Caller frees. */
+HOPT_API int hopt_space_labels(const hopt_space *space, char **out);
+
+/* Draw one point from the prior. *vals_out (may be NULL) receives the flat
+ * `vals` object (label -> value, choice -> index, inactive labels absent);
+ * *point_out (may be NULL) the evaluated point. Caller frees both. */
+HOPT_API int hopt_space_sample(const hopt_space *space, uint64_t seed,
+                               char **vals_out, char **point_out);
+
+/* hyperopt's space_eval: the point the objective receives for `vals_json`
+ * (flat label -> value with choices as indices). Labels the point does not
+ * need are ignored; a needed label that is missing is an error naming it. */
+HOPT_API int hopt_space_eval(const hopt_space *space, const char *vals_json,
+                             char **point_out);
+
+/* ------------------------------------------------------------------------ */
+/* Objectives                                                               */
+/* ------------------------------------------------------------------------ */
+
+/* The point being evaluated, borrowed for the duration of the callback. */
+typedef struct hopt_point hopt_point;
+/* The result being filled in, borrowed for the duration of the callback. */
+typedef struct hopt_result hopt_result;
+
+/* JSON of the evaluated point (what hyperopt passes to the objective). */
+HOPT_API const char *hopt_point_json(const hopt_point *point);
+/* JSON of the flat vals (label -> value, choices as indices). */
+HOPT_API const char *hopt_point_vals_json(const hopt_point *point);
+/* Trial id of the point. */
+HOPT_API int64_t hopt_point_tid(const hopt_point *point);
+/* Read a number from the evaluated point. `path` selects a member: "" is the
+ * whole point, "a.b.0" is key a, key b, element 0. Integers and booleans
+ * convert; HOPT_ENOTFOUND if absent, HOPT_EINVAL if not a number. */
+HOPT_API int hopt_point_get_double(const hopt_point *point, const char *path,
+                                   double *out);
+HOPT_API int hopt_point_get_int(const hopt_point *point, const char *path,
+                                int64_t *out);
+/* A string member; *out is borrowed for the duration of the callback. */
+HOPT_API int hopt_point_get_string(const hopt_point *point, const char *path,
+                                   const char **out);
+
+/* Result status, as hyperopt's STATUS_OK / STATUS_FAIL. */
+typedef enum hopt_result_status {
+    HOPT_STATUS_OK = 0,
+    HOPT_STATUS_FAIL = 1
+} hopt_result_status;
+
+/* The loss to minimise. A NaN or infinite loss is recorded as a failed trial
+ * (status "fail", the value kept as text under "loss_raw"); see docs/trials.md. */
+HOPT_API int hopt_result_set_loss(hopt_result *result, double loss);
+HOPT_API int hopt_result_set_status(hopt_result *result, hopt_result_status status);
+HOPT_API int hopt_result_set_true_loss(hopt_result *result, double true_loss);
+HOPT_API int hopt_result_set_loss_variance(hopt_result *result, double variance);
+/* Store an extra key in the result document; `json` is any JSON value.
+ * Reserved keys (status, loss, ...) are refused. */
+HOPT_API int hopt_result_set_json(hopt_result *result, const char *key,
+                                  const char *json);
+/* Replace the whole result with a hyperopt result dict, e.g.
+ * {"loss": 0.5, "status": "ok", "eval_time": 3}. */
+HOPT_API int hopt_result_set_document(hopt_result *result, const char *json);
+/* Explain a failure: the objective returns non-zero after calling this. */
+HOPT_API int hopt_result_set_error(hopt_result *result, const char *message);
+
+/* An objective: fill `result` for `point` and return 0; return non-zero to
+ * signal an exception (the trial becomes ERROR with the message given to
+ * hopt_result_set_error). Called from worker threads when evaluations run in
+ * parallel: it must then be thread-safe. */
+typedef int (*hopt_objective_fn)(const hopt_point *point, hopt_result *result,
+                                 void *user);
+
+/* A named objective. `name` identifies it to workers (hyperopt's domain);
+ * NULL means "objective". user_free(user) runs when the objective is freed,
+ * and also if this call fails. */
+typedef struct hopt_objective hopt_objective;
+HOPT_API int hopt_objective_new(const char *name, hopt_objective_fn fn, void *user,
+                                void (*user_free)(void *user), hopt_objective **out);
+HOPT_API void hopt_objective_free(hopt_objective *objective);
+
+/* ------------------------------------------------------------------------ */
+/* Search algorithms                                                        */
+/* ------------------------------------------------------------------------ */
+
+/* An algorithm and its parameters. Names: "rand", "tpe", "anneal".
+ * Parameters (hyperopt's names and defaults):
+ *   tpe:    n_startup_jobs (20), n_EI_candidates (24), gamma (0.25),
+ *           prior_weight (1.0), linear_forgetting (25)
+ *   anneal: avg_best_idx (2.0), shrink_coef (0.1)
+ * Not thread-safe to modify; read-only use from several threads is fine. */
+typedef struct hopt_algo hopt_algo;
+HOPT_API int hopt_algo_new(const char *name, hopt_algo **out);
+HOPT_API void hopt_algo_free(hopt_algo *algo);
+/* Set a numeric parameter; HOPT_ENOTFOUND for a name the algorithm lacks,
+ * HOPT_EINVAL for an out-of-range value (the message says the range). */
+HOPT_API int hopt_algo_set(hopt_algo *algo, const char *param, double value);
+HOPT_API int hopt_algo_get(const hopt_algo *algo, const char *param, double *out);
+/* The algorithm's name; borrowed, valid while `algo` lives. */
+HOPT_API const char *hopt_algo_name(const hopt_algo *algo);
+
+/* ------------------------------------------------------------------------ */
+/* Trials                                                                   */
+/* ------------------------------------------------------------------------ */
+
+/* Job states of trial documents (hyperopt's JOB_STATE_*). */
+typedef enum hopt_job_state {
+    HOPT_STATE_NEW = 0,
+    HOPT_STATE_RUNNING = 1,
+    HOPT_STATE_DONE = 2,
+    HOPT_STATE_ERROR = 3,
+    HOPT_STATE_CANCEL = 4
+} hopt_job_state;
+
+/* A store of trial documents: in memory (hopt_trials_new) or in MongoDB
+ * (hopt_trials_mongo_open). Thread-safe. The query functions below read the
+ * store's current contents. */
+typedef struct hopt_trials hopt_trials;
+
+/* An empty in-memory store. exp_key may be NULL. */
+HOPT_API int hopt_trials_new(const char *exp_key, hopt_trials **out);
+HOPT_API void hopt_trials_free(hopt_trials *trials);
+
+/* Number of trials in `state` (a hopt_job_state), or in any state if -1. */
+HOPT_API int hopt_trials_count(const hopt_trials *trials, int state, int64_t *out);
+
+/* The losses of the trials that count (NEW, RUNNING, DONE; hyperopt's
+ * `trials.trials`), in tid order; NaN where a trial has no loss. *losses is
+ * the caller's (hopt_free); *n its length. */
+HOPT_API int hopt_trials_losses(const hopt_trials *trials, double **losses, size_t *n);
+
+/* JSON array of the result statuses ("new", "ok", "fail", ...) of those trials. */
+HOPT_API int hopt_trials_statuses(const hopt_trials *trials, char **out);
+
+/* JSON of the best trial document (status ok, smallest finite loss; first on
+ * ties). HOPT_EALLFAILED if there is none. Caller frees. */
+HOPT_API int hopt_trials_best_trial(const hopt_trials *trials, char **out);
+
+/* hyperopt's trials.argmin: flat vals of the best trial (choices as indices,
+ * inactive labels absent). HOPT_EALLFAILED if there is none. Caller frees. */
+HOPT_API int hopt_trials_argmin(const hopt_trials *trials, char **out);
+
+/* JSON array of every trial document, all states, in tid order. Caller frees. */
+HOPT_API int hopt_trials_export(const hopt_trials *trials, char **out);
+
+/* Import trial documents (a JSON array as written by hopt_trials_export or by
+ * Python hyperopt). Tids must not collide with stored ones; nothing is
+ * imported if any document is invalid. */
+HOPT_API int hopt_trials_import(hopt_trials *trials, const char *json);
+
+/* JSON of the trial with this tid. HOPT_ENOTFOUND if there is none. */
+HOPT_API int hopt_trials_get(const hopt_trials *trials, int64_t tid, char **out);
+
+/* Remove every trial (of this store's exp_key) and the stored domain. */
+HOPT_API int hopt_trials_delete_all(hopt_trials *trials);
+
+/* The store's exp_key, or NULL. Borrowed, valid while `trials` lives. */
+HOPT_API const char *hopt_trials_exp_key(const hopt_trials *trials);
+
+/* ------------------------------------------------------------------------ */
+/* fmin                                                                     */
+/* ------------------------------------------------------------------------ */
+
+/* Options of hopt_fmin. Defaults follow hyperopt; unset options keep them. */
+typedef struct hopt_fmin_options hopt_fmin_options;
+HOPT_API int hopt_fmin_options_new(hopt_fmin_options **out);
+HOPT_API void hopt_fmin_options_free(hopt_fmin_options *opts);
+
+/* Seed of the run (default: drawn from the clock, or $HOPT_FMIN_SEED or
+ * $HYPEROPT_FMIN_SEED when set). Same seed, same space, same algorithm and
+ * same results -> the same suggestions on every platform. */
+HOPT_API int hopt_fmin_options_set_seed(hopt_fmin_options *opts, uint64_t seed);
+/* Stop suggesting after this many seconds of wall time (> 0; 0 = none). */
+HOPT_API int hopt_fmin_options_set_timeout(hopt_fmin_options *opts, double seconds);
+/* Stop as soon as the best loss is below `threshold` (finite). */
+HOPT_API int hopt_fmin_options_set_loss_threshold(hopt_fmin_options *opts, double threshold);
+/* 1 (default): hopt_fmin returns the argmin (choices as indices); 0: returns
+ * the evaluated best point, as space_eval(space, argmin). */
+HOPT_API int hopt_fmin_options_set_return_argmin(hopt_fmin_options *opts, int on);
+/* 0 (default): an objective failure ends fmin with HOPT_EOBJECTIVE;
+ * 1: it is recorded (state ERROR) and the search goes on. */
+HOPT_API int hopt_fmin_options_set_catch_eval_exceptions(hopt_fmin_options *opts, int on);
+/* Progress line on stderr (count, best loss, rate); default on. */
+HOPT_API int hopt_fmin_options_set_show_progress(hopt_fmin_options *opts, int on);
+/* Evaluate with `n` threads in this process through the asynchronous job
+ * queue (default 1 = serial, in the calling thread). The objective must be
+ * thread-safe when n > 1. */
+HOPT_API int hopt_fmin_options_set_threads(hopt_fmin_options *opts, int n);
+/* Most trials kept queued (state NEW) ahead of the evaluators; default:
+ * the number of threads (in memory) or 16 (MongoDB). */
+HOPT_API int hopt_fmin_options_set_max_queue_len(hopt_fmin_options *opts, int n);
+/* Seconds between polls of an asynchronous store (default 0.1 in memory,
+ * 0.5 for MongoDB). */
+HOPT_API int hopt_fmin_options_set_poll_interval(hopt_fmin_options *opts, double seconds);
+/* Points evaluated before the search, as a JSON array of vals objects
+ * (choices as indices): [{"x": 0.0}, {"x": 1.5}]. They are added only to an
+ * empty store and come on top of max_evals, as in hyperopt. */
+HOPT_API int hopt_fmin_options_set_points_to_evaluate(hopt_fmin_options *opts, const char *json);
+
+/* Early stopping: called after each completed trial (serial) or poll
+ * (asynchronous); set *stop to 1 to end the search. Return non-zero to abort
+ * fmin with HOPT_ECANCELLED. Replaces any earlier early-stop setting. */
+typedef int (*hopt_early_stop_fn)(const hopt_trials *trials, int *stop, void *user);
+HOPT_API int hopt_fmin_options_set_early_stop(hopt_fmin_options *opts, hopt_early_stop_fn fn,
+                                              void *user, void (*user_free)(void *user));
+/* hyperopt's early_stop.no_progress_loss: stop after `iteration_stop_count`
+ * trials without the loss improving by more than `percent_increase` percent. */
+HOPT_API int hopt_fmin_options_set_no_progress_loss(hopt_fmin_options *opts,
+                                                    int iteration_stop_count,
+                                                    double percent_increase);
+
+/* Minimise `objective` over `space` with `algo` until `trials` holds
+ * `max_evals` trials (trials already present count, so calling again with the
+ * same value returns at once; a larger one extends the search). `trials` may
+ * be NULL (a temporary in-memory store); `algo` NULL means tpe; `opts` NULL
+ * means defaults. On success *best_out (may be NULL) receives the argmin JSON
+ * (or the best point, see set_return_argmin); caller frees. */
+HOPT_API int hopt_fmin(hopt_objective *objective, const hopt_space *space, const hopt_algo *algo,
+                       int64_t max_evals, hopt_trials *trials, const hopt_fmin_options *opts,
+                       char **best_out);
+
+/* ------------------------------------------------------------------------ */
+/* Ask and tell: the caller runs the evaluations                            */
+/* ------------------------------------------------------------------------ */
+
+/* An optimiser that suggests points on request and takes their results.
+ * Not thread-safe: use one optimiser from one thread at a time. */
+typedef struct hopt_optimizer hopt_optimizer;
+
+/* `trials` may be NULL (a new in-memory store owned by the optimiser); else it
+ * is borrowed and must outlive the optimiser. `algo` NULL means tpe. */
+HOPT_API int hopt_optimizer_new(const hopt_space *space, const hopt_algo *algo, hopt_trials *trials,
+                                uint64_t seed, hopt_optimizer **out);
+HOPT_API void hopt_optimizer_free(hopt_optimizer *opt);
+
+/* Suggest the next point. The trial is stored as RUNNING until told. Each of
+ * the out-parameters may be NULL; strings are the caller's (hopt_free). */
+HOPT_API int hopt_ask(hopt_optimizer *opt, int64_t *tid, char **vals_out, char **point_out);
+
+/* Report the loss of an asked trial (status "ok"; non-finite -> "fail"). */
+HOPT_API int hopt_tell(hopt_optimizer *opt, int64_t tid, double loss);
+/* Report a whole hyperopt result dict, e.g. {"status": "fail"}. */
+HOPT_API int hopt_tell_result(hopt_optimizer *opt, int64_t tid, const char *result_json);
+/* Report that the evaluation raised: the trial becomes ERROR with `message`. */
+HOPT_API int hopt_tell_error(hopt_optimizer *opt, int64_t tid, const char *message);
+
+/* The trials the optimiser reads and writes; borrowed, valid while it lives. */
+HOPT_API hopt_trials *hopt_optimizer_trials(hopt_optimizer *opt);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* HOPT_HOPT_H */
