@@ -1,0 +1,23 @@
+// One JSON type for the whole engine: nlohmann::json (Debian's nlohmann-json3).
+// Its std::map objects keep keys sorted, which matches hyperopt's sorted dicts.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+namespace hopt {
+
+using Json = nlohmann::json;
+
+// Parse text into JSON; malformed text throws Error(HOPT_EJSON) naming `what`.
+Json parse_json(std::string_view text, const char *what);
+
+// Compact serialisation; invalid UTF-8 in strings is an Error, never a crash.
+std::string dump_json(const Json &value);
+
+// The JSON kind of a value as a user would say it ("number", "object", ...).
+const char *json_kind(const Json &value);
+
+}  // namespace hopt
