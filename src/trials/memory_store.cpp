@@ -1,0 +1,175 @@
+#include "trials/memory_store.hpp"
+
+#include <algorithm>
+#include <set>
+
+#include "core/clock.hpp"
+#include "core/error.hpp"
+
+namespace hopt::trials {
+
+std::vector<int64_t> MemoryStore::new_tids(size_t n) {
+    std::lock_guard lock(mu_);
+    std::vector<int64_t> out(n);
+    for (auto &t : out) t = next_tid_++;
+    return out;
+}
+
+void MemoryStore::insert(const std::vector<Trial> &docs) {
+    std::lock_guard lock(mu_);
+    std::set<int64_t> seen;
+    for (const auto &d : docs) {
+        if (by_tid_.count(d.tid) || !seen.insert(d.tid).second)
+            fail(HOPT_EINVAL, "a trial with tid " + std::to_string(d.tid) + " already exists");
+        if (d.exp_key != exp_key_)
+            fail(HOPT_EINVAL, "trial " + std::to_string(d.tid) + " has exp_key " +
+                                  (d.exp_key ? "'" + *d.exp_key + "'" : "null") + ", the store " +
+                                  (exp_key_ ? "'" + *exp_key_ + "'" : "null"));
+    }
+    bool sorted = true;
+    for (const auto &d : docs) {
+        sorted = sorted && (docs_.empty() || d.tid > docs_.back()->tid);
+        by_tid_[d.tid] = docs_.size();
+        docs_.push_back(std::make_shared<const Trial>(d));
+        if (d.state == kNew) queue_.push_back(d.tid);
+        next_tid_ = std::max(next_tid_, d.tid + 1);
+    }
+    if (!sorted) {  // imported out of order: restore tid order
+        std::sort(docs_.begin(), docs_.end(), [](const TrialPtr &a, const TrialPtr &b) { return a->tid < b->tid; });
+        std::sort(queue_.begin(), queue_.end());
+        for (size_t i = 0; i < docs_.size(); ++i) by_tid_[docs_[i]->tid] = i;
+    }
+    changed();
+}
+
+std::vector<TrialPtr> MemoryStore::refresh() {
+    std::lock_guard lock(mu_);
+    return docs_;
+}
+
+int64_t MemoryStore::count(StateMask states) {
+    std::lock_guard lock(mu_);
+    int64_t n = 0;
+    for (const auto &d : docs_) n += (states & mask_of(d->state)) != 0;
+    return n;
+}
+
+void MemoryStore::delete_all() {
+    std::lock_guard lock(mu_);
+    docs_.clear();
+    by_tid_.clear();
+    queue_.clear();
+    domain_.reset();
+    changed();
+}
+
+void MemoryStore::put_domain(const Domain &domain) {
+    std::lock_guard lock(mu_);
+    domain_ = domain;
+}
+
+std::optional<Domain> MemoryStore::get_domain(const std::optional<std::string> &exp_key) {
+    std::lock_guard lock(mu_);
+    if (exp_key != exp_key_) return std::nullopt;
+    return domain_;
+}
+
+void MemoryStore::replace(size_t index, Trial t) {
+    docs_[index] = std::make_shared<const Trial>(std::move(t));
+    changed();
+}
+
+void MemoryStore::changed() {
+    ++generation_;
+    cv_.notify_all();
+}
+
+uint64_t MemoryStore::generation() {
+    std::lock_guard lock(mu_);
+    return generation_;
+}
+
+void MemoryStore::wait_change(uint64_t seen, double seconds) {
+    std::unique_lock lock(mu_);
+    cv_.wait_for(lock, std::chrono::duration<double>(seconds), [&] { return generation_ != seen; });
+}
+
+bool MemoryStore::release(Trial &job) {
+    std::lock_guard lock(mu_);
+    size_t i;
+    if (!still_owned(job, &i)) return false;
+    Trial t = *docs_[i];
+    t.state = kNew;
+    t.owner = nullptr;
+    t.book_time.reset();
+    t.result = Json{{"status", "new"}};
+    replace(i, std::move(t));
+    queue_.push_front(job.tid);
+    return true;
+}
+
+std::optional<Trial> MemoryStore::reserve(const std::string &owner, const std::optional<std::string> &only_exp_key) {
+    std::lock_guard lock(mu_);
+    if (only_exp_key && only_exp_key != exp_key_) return std::nullopt;
+    while (!queue_.empty()) {
+        const int64_t tid = queue_.front();
+        queue_.pop_front();
+        auto it = by_tid_.find(tid);
+        if (it == by_tid_.end() || docs_[it->second]->state != kNew) continue;  // cancelled meanwhile
+        Trial t = *docs_[it->second];
+        t.state = kRunning;
+        t.owner = owner;
+        t.book_time = t.refresh_time = now_ms();
+        t.result = Json{{"status", "running"}};
+        replace(it->second, t);
+        return t;
+    }
+    return std::nullopt;
+}
+
+bool MemoryStore::still_owned(const Trial &job, size_t *index) const {
+    auto it = by_tid_.find(job.tid);
+    if (it == by_tid_.end()) return false;
+    const Trial &cur = *docs_[it->second];
+    if (cur.state != kRunning || cur.owner != job.owner) return false;
+    *index = it->second;
+    return true;
+}
+
+bool MemoryStore::heartbeat(Trial &job) {
+    std::lock_guard lock(mu_);
+    size_t i;
+    if (!still_owned(job, &i)) return false;
+    Trial t = *docs_[i];
+    t.refresh_time = job.refresh_time = now_ms();
+    replace(i, std::move(t));
+    return true;
+}
+
+bool MemoryStore::complete(Trial &job) {
+    std::lock_guard lock(mu_);
+    size_t i;
+    if (!still_owned(job, &i)) return false;
+    job.refresh_time = now_ms();
+    job.version = docs_[i]->version + 1;
+    replace(i, job);
+    return true;
+}
+
+int64_t MemoryStore::cancel_new() {
+    std::lock_guard lock(mu_);
+    int64_t n = 0;
+    for (size_t i = 0; i < docs_.size(); ++i) {
+        if (docs_[i]->state != kNew) continue;
+        Trial t = *docs_[i];
+        t.state = kCancel;
+        t.result = Json{{"status", "new"}};
+        t.refresh_time = now_ms();
+        replace(i, std::move(t));
+        ++n;
+    }
+    queue_.clear();
+    return n;
+}
+
+}  // namespace hopt::trials

@@ -1,0 +1,75 @@
+// The trials interface: where trial documents live and how jobs move through
+// them. fmin (the driver) and the worker loop see only this; the in-memory
+// store and the MongoDB store are its two implementations.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/json.hpp"
+#include "trials/trial.hpp"
+
+namespace hopt::trials {
+
+// What a worker needs to evaluate an experiment's trials, stored under its
+// exp_key by fmin: the space's JSON, the objective's name, run settings.
+// Nothing here is executable: workers resolve `objective` among their own.
+struct Domain {
+    Json space;
+    std::string objective;
+    Json settings = Json::object();
+};
+
+class Store {
+public:
+    virtual ~Store() = default;
+
+    // The experiment this store reads and writes; nullopt is hyperopt's
+    // exp_key=None.
+    virtual const std::optional<std::string> &exp_key() const = 0;
+    // True when trials are evaluated by other processes (hyperopt's
+    // `asynchronous`): fmin then only queues and polls.
+    virtual bool remote() const = 0;
+
+    // Fresh trial ids, unique within the store, increasing.
+    virtual std::vector<int64_t> new_tids(size_t n) = 0;
+    // Add documents (any state; tids must be new). All or nothing.
+    virtual void insert(const std::vector<Trial> &docs) = 0;
+    // Every document of this experiment, in tid order (hyperopt's refresh).
+    virtual std::vector<TrialPtr> refresh() = 0;
+    // Number of this experiment's documents in `states`, read from the
+    // store itself (hyperopt's count_by_state_unsynced).
+    virtual int64_t count(StateMask states) = 0;
+    // Remove this experiment's documents and domain.
+    virtual void delete_all() = 0;
+
+    virtual void put_domain(const Domain &domain) = 0;
+    virtual std::optional<Domain> get_domain(const std::optional<std::string> &exp_key) = 0;
+
+    // --- the job protocol, DESIGN §5 ---
+    // Hand one NEW job to `owner` (RUNNING, book_time set), from experiment
+    // `only_exp_key` if given, else from any experiment. Exclusive: a job is
+    // handed to one owner only.
+    virtual std::optional<Trial> reserve(const std::string &owner,
+                                         const std::optional<std::string> &only_exp_key) = 0;
+    // Refresh a reserved job's heartbeat; false when the job is no longer
+    // this owner's (it was recovered and requeued).
+    virtual bool heartbeat(Trial &job) = 0;
+    // Write a reserved job's outcome (state, result, error); false when the
+    // job is no longer this owner's, in which case nothing is written.
+    virtual bool complete(Trial &job) = 0;
+    // Give a reserved job back to the queue (NEW, no owner), e.g. when this
+    // worker lacks its objective; false when it is no longer this owner's.
+    virtual bool release(Trial &job) = 0;
+    // Mark this experiment's NEW trials CANCEL (fmin stopping early).
+    virtual int64_t cancel_new() = 0;
+
+    // A counter that changes whenever documents change, for wait_change.
+    virtual uint64_t generation() { return 0; }
+    // Block until generation() differs from `seen` or `seconds` pass. Stores
+    // that cannot be notified (a remote database) just sleep.
+    virtual void wait_change(uint64_t seen, double seconds);
+};
+
+}  // namespace hopt::trials
