@@ -1,0 +1,154 @@
+#include "algo/tpe/tpe.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include "algo/history.hpp"
+#include "algo/random.hpp"
+#include "algo/tpe/mixture.hpp"
+#include "core/mathx.hpp"
+
+namespace hopt::algo {
+
+using space::Dist;
+using space::Param;
+
+namespace {
+
+constexpr size_t kGammaCap = 25;  // hyperopt caps the good set at 25 trials
+
+struct Settings {
+    double prior_weight;
+    size_t n_candidates;
+    size_t lf;
+};
+
+// One hyperparameter's good and bad observations, in tid order.
+struct Split {
+    std::vector<double> below, above;
+};
+
+// Pick the best of `n` candidates drawn by `draw`, scored by `score`
+// (first on ties; NaN scores never win).
+template <class Draw, class Score>
+double best_candidate(size_t n, Draw &&draw, Score &&score) {
+    double best = 0, best_score = -INFINITY;
+    bool have = false;
+    for (size_t i = 0; i < n; ++i) {
+        const double x = draw();
+        const double s = score(x);
+        if (!have || s > best_score) {
+            best = x;
+            best_score = std::isnan(s) ? -INFINITY : s;
+            have = true;
+        }
+    }
+    return best;
+}
+
+double suggest_categorical(const Param &p, const Split &split, const Settings &st, Rng &rng) {
+    const int64_t offset = p.dist == Dist::RandInt ? static_cast<int64_t>(p.low) : 0;
+    auto to_index = [&](const std::vector<double> &v) {
+        std::vector<int64_t> out;
+        out.reserve(v.size());
+        for (double x : v) out.push_back(static_cast<int64_t>(x) - offset);
+        return out;
+    };
+    const auto below = to_index(split.below), above = to_index(split.above);
+    const std::span<const double> probs = p.dist == Dist::PChoice ? std::span<const double>(p.probs)
+                                                                  : std::span<const double>();
+    const tpe::CategoricalModel l(below, p.n_categories(), probs, st.prior_weight, st.lf);
+    const tpe::CategoricalModel g(above, p.n_categories(), probs, st.prior_weight, st.lf);
+    const double best = best_candidate(
+        st.n_candidates, [&] { return static_cast<double>(l.sample(rng)); },
+        [&](double x) { return l.log_prob(static_cast<int64_t>(x)) - g.log_prob(static_cast<int64_t>(x)); });
+    return best + static_cast<double>(offset);
+}
+
+double suggest_numeric(const Param &p, const Split &split, const Settings &st, Rng &rng) {
+    const bool log_space = p.dist == Dist::LogUniform || p.dist == Dist::QLogUniform ||
+                           p.dist == Dist::LogNormal || p.dist == Dist::QLogNormal;
+    const bool bounded = p.dist == Dist::Uniform || p.dist == Dist::QUniform || p.dist == Dist::LogUniform ||
+                         p.dist == Dist::QLogUniform || p.dist == Dist::UniformInt;
+    const double q = p.has_q() ? p.q : 0.0;
+    double prior_mu, prior_sigma;
+    if (bounded) {
+        prior_mu = 0.5 * (p.high + p.low);
+        prior_sigma = p.high - p.low;
+    } else {
+        prior_mu = p.mu;
+        prior_sigma = p.sigma;
+    }
+    // Observations enter the estimator in the space they are modelled in.
+    auto transform = [&](const std::vector<double> &v) {
+        if (!log_space) return v;
+        std::vector<double> out;
+        out.reserve(v.size());
+        const double floor = p.dist == Dist::QLogUniform ? std::max(math::kEps, std::exp(p.low))
+                             : q > 0                     ? math::kEps
+                                                         : 0.0;
+        for (double x : v) out.push_back(std::log(std::max(x, floor)));
+        return out;
+    };
+    const std::optional<tpe::Bounds> bounds =
+        bounded ? std::optional<tpe::Bounds>(tpe::Bounds{p.low, p.high}) : std::nullopt;
+    const auto below = transform(split.below), above = transform(split.above);
+    const tpe::NormalMixture l(tpe::adaptive_parzen_normal(below, st.prior_weight, prior_mu, prior_sigma, st.lf),
+                               bounds);
+    const tpe::NormalMixture g(tpe::adaptive_parzen_normal(above, st.prior_weight, prior_mu, prior_sigma, st.lf),
+                               bounds);
+    auto draw = [&] {
+        double x = l.sample(rng);
+        if (log_space) x = std::exp(x);
+        return q > 0 ? math::quantize(x, q) : x;
+    };
+    auto score = [&](double x) {
+        if (log_space) return q > 0 ? l.lpdf_log_q(x, q) - g.lpdf_log_q(x, q) : l.lpdf_log(x) - g.lpdf_log(x);
+        return q > 0 ? l.lpdf_q(x, q) - g.lpdf_q(x, q) : l.lpdf(x) - g.lpdf(x);
+    };
+    return best_candidate(st.n_candidates, draw, score);
+}
+
+}  // namespace
+
+Tpe::Tpe()
+    : Algorithm({
+          {"n_startup_jobs", 20, 0, 1e9, true},
+          {"n_EI_candidates", 24, 1, 1e6, true},
+          {"gamma", 0.25, 1e-9, 1.0, false},
+          {"prior_weight", 1.0, 1e-9, 1e9, false},
+          {"linear_forgetting", 25, 0, 1e9, true},
+      }) {}
+
+std::vector<space::Vals> Tpe::suggest(const std::vector<int64_t> &new_tids, const space::Space &space,
+                                      const std::vector<trials::TrialPtr> &history, uint64_t seed) const {
+    if (new_tids.empty()) return {};
+    if (history.size() < static_cast<size_t>(get("n_startup_jobs")))
+        return Random().suggest(new_tids, space, history, seed);
+
+    const Settings st{get("prior_weight"), static_cast<size_t>(get("n_EI_candidates")),
+                      static_cast<size_t>(get("linear_forgetting"))};
+    const History h = History::build(space, history);
+    const size_t n = h.tids.size();
+    const size_t n_below =
+        std::min(static_cast<size_t>(std::ceil(get("gamma") * std::sqrt(static_cast<double>(n)))), kGammaCap);
+    // The good set: the n_below smallest losses (ties to the older trial).
+    std::vector<uint32_t> order(n);
+    std::iota(order.begin(), order.end(), 0u);
+    std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return h.losses[a] < h.losses[b]; });
+    std::vector<uint8_t> good(n, 0);
+    for (size_t i = 0; i < std::min(n_below, n); ++i) good[order[i]] = 1;
+
+    Rng rng(seed);
+    space::Vals vals = space::walk_active(space, [&](uint32_t p) {
+        Split split;
+        for (const auto &o : h.per_param[p]) (good[o.trial] ? split.below : split.above).push_back(o.value);
+        const Param &param = space.param(p);
+        return space::is_categorical(param.dist) ? suggest_categorical(param, split, st, rng)
+                                                 : suggest_numeric(param, split, st, rng);
+    });
+    return {std::move(vals)};
+}
+
+}  // namespace hopt::algo
