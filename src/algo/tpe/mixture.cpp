@@ -104,6 +104,7 @@ double NormalMixture::lpdf_q(double x, double q) const {
 double NormalMixture::lpdf_log(double x) const {
     // LGMM1_lpdf: sum of weighted lognormal densities, not renormalised for
     // the bounds (as hyperopt).
+    if (!(x > 0)) return -INFINITY;  // no mass at or below zero
     const double lx = std::log(x);
     std::vector<double> terms(m_.mus.size());
     for (size_t i = 0; i < terms.size(); ++i) {
