@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Every test: set up, then build and run the suite twice, once normally and
+# once with AddressSanitizer + UndefinedBehaviorSanitizer.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+"$root/scripts/setup.sh"
+
+run_suite() {  # name, build dir, cmake args...
+  local name=$1 dir=$2
+  shift 2
+  echo "== $name: build"
+  HOPT_BUILD_DIR=$dir "$root/scripts/build.sh" -DHOPT_WERROR=ON "$@"
+  echo "== $name: test"
+  ctest --test-dir "$dir" --output-on-failure -j"$(nproc)" --timeout 600
+}
+
+run_suite "release" "$root/build"
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  run_suite "asan+ubsan" "$root/build-asan" -DHOPT_SANITIZE=address,undefined -DHOPT_BUILD_BENCH=OFF
+echo "== all tests passed"
