@@ -27,9 +27,19 @@ History History::build(const space::Space &space, const std::vector<trials::Tria
         size_t k = 0;
         for (uint32_t p : by_label) {
             const std::string &label = space.param(p).label;
-            while (k < vals.size() && vals[k].label < label) ++k;
-            if (k == vals.size()) break;
-            if (vals[k].label == label && vals[k].active) h.per_param[p].push_back({index, vals[k].value});
+            // One comparison per label: trials of this space match at every step.
+            while (k < vals.size()) {
+                const int c = vals[k].label.compare(label);
+                if (c < 0) {
+                    ++k;
+                    continue;
+                }
+                if (c == 0) {
+                    if (vals[k].active) h.per_param[p].push_back({index, vals[k].value});
+                    ++k;
+                }
+                break;
+            }
         }
     }
     return h;

@@ -1,6 +1,9 @@
 #include "algo/tpe/parzen.hpp"
 
+#include "algo/tpe/radix_sort.hpp"
+
 #include <algorithm>
+#include <cstdint>
 #include <numeric>
 
 namespace hopt::algo::tpe {
@@ -35,11 +38,15 @@ Mixture adaptive_parzen_normal(std::span<const double> obs, double prior_weight,
             m.sigmas = {0.5 * prior_sigma, prior_sigma};
         }
     } else {
-        std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return obs[a] < obs[b]; });
+        // Ties keep their age order, as numpy's argsort leaves them.
+        std::vector<std::pair<double, uint32_t>> sorted(n);
+        for (size_t i = 0; i < n; ++i) sorted[i] = {obs[i], static_cast<uint32_t>(i)};
+        radix_sort(sorted);
+        for (size_t i = 0; i < n; ++i) order[i] = sorted[i].second;
         // numpy.searchsorted (side left): first sorted value >= prior_mu.
         prior_pos = static_cast<size_t>(
-            std::partition_point(order.begin(), order.end(), [&](size_t i) { return obs[i] < prior_mu; }) -
-            order.begin());
+            std::partition_point(sorted.begin(), sorted.end(), [&](const auto &v) { return v.first < prior_mu; }) -
+            sorted.begin());
         m.mus.reserve(n + 1);
         for (size_t i = 0; i < n; ++i) {
             if (i == prior_pos) m.mus.push_back(prior_mu);

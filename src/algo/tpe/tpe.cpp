@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <numeric>
 
 #include "algo/history.hpp"
 #include "algo/random.hpp"
@@ -134,11 +133,12 @@ std::vector<space::Vals> Tpe::suggest(const std::vector<int64_t> &new_tids, cons
     const size_t n_below =
         std::min(static_cast<size_t>(std::ceil(get("gamma") * std::sqrt(static_cast<double>(n)))), kGammaCap);
     // The good set: the n_below smallest losses (ties to the older trial).
-    std::vector<uint32_t> order(n);
-    std::iota(order.begin(), order.end(), 0u);
-    std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return h.losses[a] < h.losses[b]; });
+    std::vector<std::pair<double, uint32_t>> ranked(n);
+    for (uint32_t i = 0; i < n; ++i) ranked[i] = {h.losses[i], i};
+    const size_t k = std::min(n_below, n);
+    std::partial_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(k), ranked.end());
     std::vector<uint8_t> good(n, 0);
-    for (size_t i = 0; i < std::min(n_below, n); ++i) good[order[i]] = 1;
+    for (size_t i = 0; i < k; ++i) good[ranked[i].second] = 1;
 
     Rng rng(seed);
     space::Vals vals = space::walk_active(space, [&](uint32_t p) {
