@@ -98,7 +98,9 @@ HOPT_API void hopt_space_free(hopt_space *space);
  * *out is the caller's, freed with hopt_free(). */
 HOPT_API int hopt_space_to_json(const hopt_space *space, char **out);
 
-/* JSON array of the space's labels, in definition order. Caller frees. */
+/* JSON array of the space's labels in order of first appearance (depth
+ * first, dict keys sorted; a {"ref"} before the definition counts).
+ * Caller frees. */
 HOPT_API int hopt_space_labels(const hopt_space *space, char **out);
 
 /* Draw one point from the prior. *vals_out (may be NULL) receives the flat

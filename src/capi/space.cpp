@@ -15,7 +15,10 @@ HOPT_API int hopt_space_from_json(const char *json, hopt_space **out) {
     if (out) *out = nullptr;
     return guard([&] {
         require(out, "out");
-        const Json description = parse_json(require(json, "json"), "space description");
+        require(json, "json");
+        if (json_depth(json) > space::kMaxDepth)
+            fail(HOPT_ESPACE, "invalid space: nesting deeper than " + std::to_string(space::kMaxDepth) + " levels");
+        const Json description = parse_json(json, "space description");
         auto sp = std::make_shared<const space::Space>(space::Space::from_json(description));
         *out = new hopt_space{std::move(sp)};
     });

@@ -1,13 +1,39 @@
 #include "core/json.hpp"
 
+#include <algorithm>
+
 #include "core/error.hpp"
 
 namespace hopt {
 
+int json_depth(std::string_view text) {
+    int depth = 0, deepest = 0;
+    bool in_string = false, escaped = false;
+    for (char c : text) {
+        if (in_string) {
+            if (escaped) escaped = false;
+            else if (c == '\\') escaped = true;
+            else if (c == '"') in_string = false;
+        } else if (c == '"') {
+            in_string = true;
+        } else if (c == '[' || c == '{') {
+            deepest = std::max(deepest, ++depth);
+        } else if (c == ']' || c == '}') {
+            --depth;
+        }
+    }
+    return deepest;
+}
+
 Json parse_json(std::string_view text, const char *what) {
+    if (json_depth(text) > kMaxJsonDepth)
+        fail(HOPT_EJSON, std::string("invalid JSON in ") + what + ": nested deeper than " +
+                             std::to_string(kMaxJsonDepth) + " levels");
     try {
         return Json::parse(text.begin(), text.end());
-    } catch (const Json::parse_error &e) {
+    } catch (const Json::out_of_range &e) {
+        fail(HOPT_EJSON, std::string("invalid JSON in ") + what + ": a number is out of range (" + e.what() + ")");
+    } catch (const Json::exception &e) {
         fail(HOPT_EJSON, std::string("invalid JSON in ") + what + ": " + e.what());
     }
 }

@@ -11,8 +11,17 @@ namespace hopt {
 
 using Json = nlohmann::json;
 
-// Parse text into JSON; malformed text throws Error(HOPT_EJSON) naming `what`.
+// Deepest JSON nesting the engine accepts from users: deeper documents are
+// refused before parsing, since copying and printing JSON recurse per level.
+inline constexpr int kMaxJsonDepth = 1000;
+
+// Parse text into JSON; malformed text, numbers out of double range and
+// nesting deeper than kMaxJsonDepth throw Error(HOPT_EJSON) naming `what`.
 Json parse_json(std::string_view text, const char *what);
+
+// Deepest nesting of arrays and objects in JSON text (strings skipped);
+// linear, without parsing.
+int json_depth(std::string_view text);
 
 // Compact serialisation; invalid UTF-8 in strings is an Error, never a crash.
 std::string dump_json(const Json &value);

@@ -8,6 +8,9 @@ namespace hopt::math {
 double norm_ppf(double p) {
     if (!(p > 0.0)) return p == 0.0 ? -INFINITY : NAN;
     if (!(p < 1.0)) return p == 1.0 ? INFINITY : NAN;
+    // Upper half by symmetry: 1 - p is exact there, and the refinement below
+    // is accurate only where the CDF is small.
+    if (p > 0.5) return -norm_ppf(1.0 - p);
     // Acklam's rational approximation, then one Halley step on erfc for full
     // double precision.
     static const double a[] = {-3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02,

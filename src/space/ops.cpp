@@ -32,10 +32,28 @@ Json int_or_float(bool overflow, int64_t r, double fallback) {
     return r;
 }
 
-double py_fmod(double a, double b) {
-    double m = std::fmod(a, b);
-    if (m != 0 && ((m < 0) != (b < 0))) m += b;
-    return m;
+// CPython's float_divmod: floor division and modulo that agree with each
+// other (floor(x / y) does not: 1 // 0.1 is 9.0 in Python).
+void py_divmod(double x, double y, double *floordiv, double *mod) {
+    double m = std::fmod(x, y);
+    double div = (x - m) / y;
+    if (m != 0) {
+        if ((y < 0) != (m < 0)) {
+            m += y;
+            div -= 1.0;
+        }
+    } else {
+        m = std::copysign(0.0, y);
+    }
+    double fd;
+    if (div != 0) {
+        fd = std::floor(div);
+        if (div - fd > 0.5) fd += 1.0;
+    } else {
+        fd = std::copysign(0.0, x / y);
+    }
+    *floordiv = fd;
+    *mod = m;
 }
 
 Json binary(Op op, const Json &a, const Json &b) {
@@ -68,7 +86,11 @@ Json binary(Op op, const Json &a, const Json &b) {
             if ((i % j != 0) && ((i < 0) != (j < 0))) --q;
             return q;
         }
-        return std::floor(x / y);
+        {
+            double fd, m;
+            py_divmod(x, y, &fd, &m);
+            return fd;
+        }
     case Op::Mod:
         if (y == 0) op_error(op, "modulo by zero");
         if (ints) {
@@ -78,7 +100,11 @@ Json binary(Op op, const Json &a, const Json &b) {
             if (m != 0 && ((m < 0) != (j < 0))) m += j;
             return m;
         }
-        return py_fmod(x, y);
+        {
+            double fd, m;
+            py_divmod(x, y, &fd, &m);
+            return m;
+        }
     case Op::Pow: {
         if (ints && as_int(b) >= 0) {
             int64_t base = as_int(a), e = as_int(b), r = 1;
@@ -133,6 +159,18 @@ Json unary(Op op, const Json &a) {
 
 }  // namespace
 
+namespace {
+
+// JSON has no NaN or infinity, and Python raises OverflowError where these
+// come from exp and **: refuse a non-finite result with the operation named.
+Json finite(Op op, Json v) {
+    if (v.is_number_float() && !std::isfinite(v.get<double>()))
+        op_error(op, "the result is not a finite number (overflow)");
+    return v;
+}
+
+}  // namespace
+
 Json apply_op(Op op, const std::vector<Json> &args) {
     if (op == Op::Min || op == Op::Max) {
         // Python's min/max return the first extreme element, type unchanged.
@@ -144,8 +182,8 @@ Json apply_op(Op op, const std::vector<Json> &args) {
         as_double(op, args[best]);
         return args[best];
     }
-    if (args.size() == 1) return unary(op, args[0]);
-    return binary(op, args[0], args[1]);
+    if (args.size() == 1) return finite(op, unary(op, args[0]));
+    return finite(op, binary(op, args[0], args[1]));
 }
 
 }  // namespace hopt::space

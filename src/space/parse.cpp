@@ -1,6 +1,7 @@
 // JSON description -> Space. Every refusal names the label (or the path, for
 // nodes without one) so a user can find the mistake in a large space.
 #include <cmath>
+#include <cstdio>
 #include <functional>
 #include <initializer_list>
 #include <optional>
@@ -36,8 +37,8 @@ const OpSpec kOps[] = {
     {"add", Op::Add, 2, 2},   {"sub", Op::Sub, 2, 2},     {"mul", Op::Mul, 2, 2},
     {"div", Op::Div, 2, 2},   {"floordiv", Op::FloorDiv, 2, 2}, {"mod", Op::Mod, 2, 2},
     {"pow", Op::Pow, 2, 2},   {"neg", Op::Neg, 1, 1},     {"abs", Op::Abs, 1, 1},
-    {"int", Op::Int, 1, 1},   {"float", Op::Float, 1, 1}, {"min", Op::Min, 1, 64},
-    {"max", Op::Max, 1, 64},  {"exp", Op::Exp, 1, 1},     {"log", Op::Log, 1, 1},
+    {"int", Op::Int, 1, 1},   {"float", Op::Float, 1, 1}, {"min", Op::Min, 1, 1 << 30},
+    {"max", Op::Max, 1, 1 << 30},  {"exp", Op::Exp, 1, 1},     {"log", Op::Log, 1, 1},
     {"sqrt", Op::Sqrt, 1, 1},
 };
 
@@ -48,6 +49,23 @@ std::string dist_names() {
 }
 
 [[noreturn]] void space_error(const std::string &msg) { fail(HOPT_ESPACE, "invalid space: " + msg); }
+
+// A label as it can appear in a message: control characters escaped (a NUL
+// would end the C string), very long labels shortened.
+std::string shown(const std::string &label) {
+    std::string out;
+    for (unsigned char c : label.substr(0, 80)) {
+        if (c < 0x20 || c == 0x7f) {
+            char buf[8];
+            std::snprintf(buf, sizeof buf, "\\u%04x", c);
+            out += buf;
+        } else {
+            out += static_cast<char>(c);
+        }
+    }
+    if (label.size() > 80) out += "... (" + std::to_string(label.size()) + " bytes)";
+    return out;
+}
 
 }  // namespace
 
@@ -84,11 +102,8 @@ public:
     }
 
     void finish() {
-        for (auto [id, label] : pending_refs_) {
-            int p = s_.find(label);
-            if (p < 0) space_error("reference to unknown label '" + label + "'");
-            s_.nodes_[id].param = static_cast<uint32_t>(p);
-        }
+        for (size_t p = 0; p < defined_.size(); ++p)
+            if (!defined_[p]) space_error("reference to unknown label '" + shown(s_.params_[p].label) + "'");
         check_cycles();
     }
 
@@ -129,11 +144,22 @@ private:
     NodeId ref(const Json &j, const std::string &path) {
         only_keys(j, {"ref"}, "\"ref\" node at " + path);
         if (!j["ref"].is_string()) space_error("\"ref\" at " + path + " must be a label string");
+        const std::string label = j["ref"];
+        const int known = s_.find(label);
         Node n;
         n.kind = NodeKind::Param;
-        NodeId id = add(std::move(n));
-        pending_refs_.emplace_back(id, j["ref"].get<std::string>());
-        return id;
+        n.param = known >= 0 ? static_cast<uint32_t>(known) : reserve(label);
+        return add(std::move(n));
+    }
+
+    // An index for a label referenced before its definition.
+    uint32_t reserve(const std::string &label) {
+        const uint32_t index = static_cast<uint32_t>(s_.params_.size());
+        s_.by_label_.emplace(label, index);
+        s_.params_.emplace_back();
+        s_.params_.back().label = label;
+        defined_.push_back(false);
+        return index;
     }
 
     NodeId op(const Json &j, int depth, const std::string &path) {
@@ -166,7 +192,7 @@ private:
             space_error("hyperparameter at " + path + " needs a string \"label\"");
         const std::string label = j["label"];
         if (auto why = label_problem(label); !why.empty())
-            space_error("label '" + label + "' at " + path + ": " + why);
+            space_error("label '" + shown(label) + "' at " + path + ": " + why);
         if (!j["hp"].is_string()) space_error("\"hp\" of label '" + label + "' must be a string");
         const std::string name = j["hp"];
         const DistSpec *spec = nullptr;
@@ -175,15 +201,22 @@ private:
         if (!spec)
             space_error("unknown distribution '" + name + "' for label '" + label + "' (known: " +
                         dist_names() + ")");
-        if (s_.find(label) >= 0) space_error("duplicate label '" + label + "'");
+        // A label met before through a {"ref"} already has its index: keep
+        // it, so that parameters are numbered in order of first appearance
+        // (which the canonical JSON preserves).
+        uint32_t index;
+        if (const int known = s_.find(label); known >= 0) {
+            if (defined_[static_cast<size_t>(known)]) space_error("duplicate label '" + label + "'");
+            index = static_cast<uint32_t>(known);
+        } else {
+            index = reserve(label);
+        }
+        defined_[index] = true;
 
         Param p;
         p.label = label;
         p.dist = spec->dist;
         const std::string what = name + " '" + label + "'";
-        const uint32_t index = static_cast<uint32_t>(s_.params_.size());
-        s_.by_label_.emplace(label, index);
-        s_.params_.push_back(p);
 
         switch (p.dist) {
         case Dist::Uniform:
@@ -358,7 +391,7 @@ private:
     }
 
     Space &s_;
-    std::vector<std::pair<NodeId, std::string>> pending_refs_;
+    std::vector<bool> defined_;  // per parameter index: its definition was seen
 };
 
 Space Space::from_json(const Json &description) {
