@@ -108,9 +108,9 @@ bool MemoryStore::release(Trial &job) {
     return true;
 }
 
-std::optional<Trial> MemoryStore::reserve(const std::string &owner, const std::optional<std::string> &only_exp_key) {
+std::optional<Trial> MemoryStore::reserve(const std::string &owner, const ReserveFilter &filter) {
     std::lock_guard lock(mu_);
-    if (only_exp_key && only_exp_key != exp_key_) return std::nullopt;
+    if (filter.exp_key && filter.exp_key != exp_key_) return std::nullopt;
     while (!queue_.empty()) {
         const int64_t tid = queue_.front();
         queue_.pop_front();

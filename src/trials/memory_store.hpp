@@ -24,7 +24,7 @@ public:
     void delete_all() override;
     void put_domain(const Domain &domain) override;
     std::optional<Domain> get_domain(const std::optional<std::string> &exp_key) override;
-    std::optional<Trial> reserve(const std::string &owner, const std::optional<std::string> &only_exp_key) override;
+    std::optional<Trial> reserve(const std::string &owner, const ReserveFilter &filter) override;
     bool heartbeat(Trial &job) override;
     bool complete(Trial &job) override;
     bool release(Trial &job) override;

@@ -21,6 +21,22 @@ struct Domain {
     Json settings = Json::object();
 };
 
+// Which NEW jobs a worker may take: from one experiment or any, and only
+// those whose objective it can run (empty: any objective).
+struct ReserveFilter {
+    std::optional<std::string> exp_key;
+    std::vector<std::string> objectives;
+};
+
+// When a RUNNING job counts as abandoned (DESIGN §5): its heartbeat has not
+// changed for `heartbeat_timeout` seconds as seen by the recovering process
+// (so workers' clocks do not matter). It is requeued, or marked ERROR once
+// it has been abandoned `max_attempts` times.
+struct RecoveryPolicy {
+    double heartbeat_timeout = 30;
+    int max_attempts = 3;
+};
+
 class Store {
 public:
     virtual ~Store() = default;
@@ -48,11 +64,9 @@ public:
     virtual std::optional<Domain> get_domain(const std::optional<std::string> &exp_key) = 0;
 
     // --- the job protocol, DESIGN §5 ---
-    // Hand one NEW job to `owner` (RUNNING, book_time set), from experiment
-    // `only_exp_key` if given, else from any experiment. Exclusive: a job is
-    // handed to one owner only.
-    virtual std::optional<Trial> reserve(const std::string &owner,
-                                         const std::optional<std::string> &only_exp_key) = 0;
+    // Hand one NEW job matching `filter` to `owner` (RUNNING, book_time
+    // set). Exclusive: a job is handed to one owner only.
+    virtual std::optional<Trial> reserve(const std::string &owner, const ReserveFilter &filter) = 0;
     // Refresh a reserved job's heartbeat; false when the job is no longer
     // this owner's (it was recovered and requeued).
     virtual bool heartbeat(Trial &job) = 0;
@@ -64,6 +78,11 @@ public:
     virtual bool release(Trial &job) = 0;
     // Mark this experiment's NEW trials CANCEL (fmin stopping early).
     virtual int64_t cancel_new() = 0;
+
+    // Requeue (or fail) RUNNING jobs whose workers stopped heartbeating;
+    // returns how many were recovered. Stores whose evaluators cannot die
+    // apart from the store (in memory) have nothing to recover.
+    virtual int64_t recover_stale(const RecoveryPolicy &) { return 0; }
 
     // A counter that changes whenever documents change, for wait_change.
     virtual uint64_t generation() { return 0; }

@@ -95,7 +95,8 @@ void Worker::evaluate(trials::Trial &job, const trials::Domain &domain, objectiv
 }
 
 Step Worker::step() {
-    std::optional<trials::Trial> job = store_.reserve(opts_.owner, opts_.exp_key);
+    trials::ReserveFilter filter{opts_.exp_key, registry_.names()};
+    std::optional<trials::Trial> job = store_.reserve(opts_.owner, filter);
     if (!job) return Step::NoJob;
     std::optional<trials::Domain> domain = store_.get_domain(job->exp_key);
     objective::Objective *fn = domain ? registry_.find(domain->objective) : nullptr;
