@@ -3,16 +3,23 @@
 // versus sampler consistency where they compare the two.
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <map>
 #include <vector>
 
+#include "algo/tpe/gauss_blocks.hpp"
 #include "algo/tpe/mixture.hpp"
 #include "algo/tpe/parzen.hpp"
+#include "algo/tpe/sort_values.hpp"
 #include "algo/tpe/tpe.hpp"
 #include "cmocka.hpp"
 #include "core/mathx.hpp"
 #include "fmin/new_trial.hpp"
 #include "space/space.hpp"
+
+// exp4 takes and returns 32-byte vectors: an inline function, so the AVX
+// calling convention the warning is about is never involved.
+#pragma GCC diagnostic ignored "-Wpsabi"
 
 using namespace hopt;
 using namespace hopt::algo::tpe;
@@ -240,6 +247,226 @@ static void suggestions_follow_the_good_trials(void **) {
     assert_int_equal(tpe.suggest({10, 11, 12}, sp, history, 1).size(), 3);
 }
 
+
+// ---------------------------------------------------------------------------
+// The fast paths against straightforward references kept here.
+
+// sort_by_value gives the (value, index) order, NaN last, whatever the
+// input: spread, clustered, tied, or with infinities.
+static void sort_matches_stable_sort(void **) {
+    Rng rng(11);
+    auto reference = [](std::vector<ValueIndex> v) {
+        std::stable_sort(v.begin(), v.end(), [](const ValueIndex &a, const ValueIndex &b) {
+            if (std::isnan(a.value) || std::isnan(b.value)) return !std::isnan(a.value) && std::isnan(b.value);
+            return a.value < b.value;
+        });
+        return v;
+    };
+    for (int trial = 0; trial < 60; ++trial) {
+        const size_t n = static_cast<size_t>(rng.integers(0, 3000));
+        UninitVector<ValueIndex> items(n), scratch;
+        for (size_t i = 0; i < n; ++i) {
+            double x;
+            switch (trial % 6) {
+                case 0: x = rng.uniform(-5, 5); break;
+                case 1: x = rng.uniform() < 0.9 ? 1.0 + 1e-9 * rng.normal() : rng.normal(0, 100); break;  // a cluster
+                case 2: x = std::floor(rng.uniform(0, 4));  break;  // ties
+                case 3: x = std::ldexp(1.0, static_cast<int>(rng.integers(-60, 60))); break;  // a geometric spread
+                case 4: x = rng.uniform() < 0.05 ? (rng.uniform() < 0.5 ? INFINITY : NAN) : rng.normal(); break;
+                default: x = rng.uniform() < 0.5 ? 0.0 : -0.0; break;
+            }
+            items[i] = {x, static_cast<uint32_t>(i)};
+        }
+        const std::vector<ValueIndex> want = reference(std::vector<ValueIndex>(items.begin(), items.end()));
+        sort_by_value(items, scratch);
+        for (size_t i = 0; i < n; ++i) {
+            if (items[i].index != want[i].index)
+                fail_msg("case %d, n=%zu: position %zu holds %u, expected %u", trial % 6, n, i, items[i].index,
+                         want[i].index);
+        }
+    }
+}
+
+// exp4 against long double exp over the range densities use.
+static void exp4_accuracy(void **) {
+    double worst = 0;
+    for (int i = 0; i <= 2000000; ++i) {
+        const double x = std::max(-700.0, -700.0 * i / 2000000.0 - (i % 7) * 1e-9);
+        const math::v4df v = {x, x * 0.5, x * 1e-3, x * 1e-7};
+        const math::v4df e = math::exp4(v);
+        for (int k = 0; k < 4; ++k) {
+            const long double want = std::exp(static_cast<long double>(v[k]));
+            worst = std::max(worst, static_cast<double>(std::fabs((e[k] - want) / want)));
+        }
+    }
+    if (worst > 4.5e-16) fail_msg("exp4: relative error up to %g", worst);
+    const math::v4df edge = {0.0, -0.0, -700.0, -1e9};
+    const math::v4df e = math::exp4(edge);
+    assert_true(e[0] == 1.0 && e[1] == 1.0);
+    assert_close(e[2], std::exp(-700.0), 1e-15);
+    assert_true(e[3] > 0 && e[3] < 1e-300);  // clamped, not garbage
+}
+
+// Observations that exercise the estimator: spread, clustered, tied.
+static std::vector<double> sample_observations(Rng &rng, size_t n, int kind, double lo, double hi) {
+    std::vector<double> obs(n);
+    for (auto &x : obs) {
+        if (kind == 0) x = rng.uniform(lo, hi);
+        else if (kind == 1) x = std::clamp(0.3 * (hi - lo) * std::pow(rng.uniform(), 4) + lo + 0.1 * (hi - lo), lo, hi);
+        else x = lo + (hi - lo) * std::floor(rng.uniform(0, 7)) / 7;
+    }
+    return obs;
+}
+
+// log-density of a mixture summed over every component in long double.
+static long double reference_log_density(const Mixture &m, long double y) {
+    long double max = -INFINITY;
+    std::vector<long double> terms;
+    for (size_t i = 0; i < m.mus.size(); ++i) {
+        const long double s = m.sigmas[i], z = (y - m.mus[i]) / std::max<long double>(s, math::kEps);
+        terms.push_back(-0.5L * z * z + std::log(static_cast<long double>(m.weights[i]) / (s * std::sqrt(2 * M_PIl))));
+        max = std::max(max, terms.back());
+    }
+    long double sum = 0;
+    for (long double t : terms) sum += std::exp(t - max);
+    return max + std::log(sum);
+}
+
+// P(lo < X <= hi), hyperopt's difference of CDFs (taken in the tail where
+// it is small): in double, as the bits of a narrow bin's mass are lost to
+// cancellation in that formula itself, which the sum should not add to.
+static long double reference_mass(double lo, double hi, double mu, double sigma) {
+    const double s = std::max(M_SQRT2 * sigma, math::kEps) / M_SQRT2;
+    const double a = (lo - mu) / s, b = (hi - mu) / s;
+    if (a > 0) return math::norm_sf(a) - math::norm_sf(b);
+    return math::norm_cdf(b) - math::norm_cdf(a);
+}
+
+static long double reference_mass_sum(const Mixture &m, long double lo, long double hi) {
+    long double total = 0;
+    for (size_t i = 0; i < m.mus.size(); ++i) total += m.weights[i] * reference_mass(lo, hi, m.mus[i], m.sigmas[i]);
+    return total;
+}
+
+static void expect_log_close(double got, long double want, const char *what, size_t n, double x) {
+    const double err = std::fabs(static_cast<double>(got - want));
+    if (!(err <= 1e-13 * std::max(1.0, std::fabs(static_cast<double>(want)))))
+        fail_msg("%s, %zu observations, x=%.17g: got %.17g, want %.17Lg", what, n, x, got, want);
+}
+
+// TPE's densities (blocks, pruning, prior apart, truncation) equal the sum
+// over every component to 1e-13, for estimator mixtures of every size.
+static void densities_match_full_sums(void **) {
+    Rng rng(12);
+    const double lo = -5, hi = 5;
+    for (size_t n : {0, 1, 2, 3, 17, 40, 300, 3000}) {
+        for (int kind = 0; kind < 3; ++kind) {
+            const std::vector<double> obs = sample_observations(rng, n, kind, lo, hi);
+            std::vector<ValueIndex> items;
+            for (size_t i = 0; i < n; ++i) items.push_back({obs[i], static_cast<uint32_t>(i)});
+            std::stable_sort(items.begin(), items.end(),
+                             [](const ValueIndex &a, const ValueIndex &b) { return a.value < b.value; });
+            SortedObservations sorted;
+            for (const auto &v : items) {
+                sorted.values.push_back(v.value);
+                sorted.ages.push_back(v.index);
+            }
+            const ParzenMixture parzen = adaptive_parzen(sorted, 1.0, 0.0, hi - lo, 25);
+            const Mixture full = parzen.merged();
+            const NormalMixture bounded(parzen, Bounds{lo, hi});
+            const NormalMixture free(parzen, std::nullopt);
+            const long double log_p_accept = std::log(reference_mass_sum(full, lo, hi));
+            for (int k = 0; k < 40; ++k) {
+                const double x = k < 30 ? rng.uniform(lo, hi) : k < 35 && n ? obs[rng.below(n)] : rng.uniform(-9, 9);
+                const long double ref = reference_log_density(full, x);
+                expect_log_close(free.lpdf(x), ref, "lpdf", n, x);
+                expect_log_close(bounded.lpdf(x), ref - log_p_accept, "bounded lpdf", n, x);
+                const double q = k % 2 ? 0.5 : 1e-3;
+                if (x > lo && x < hi) {  // else the clipped bin is empty
+                    const long double bin = reference_mass_sum(full, std::max(x - q / 2, lo), std::min(x + q / 2, hi));
+                    expect_log_close(bounded.lpdf_q(x, q), std::log(bin) - log_p_accept, "lpdf_q", n, x);
+                }
+                const double lx = std::exp(x);  // the log variants: the same mixture in log space
+                expect_log_close(free.lpdf_log(lx), ref - x, "lpdf_log", n, lx);
+                const long double lbin = reference_mass_sum(full, std::log(std::max(lx - q / 2, 1e-12)),
+                                                            std::log(lx + q / 2));
+                expect_log_close(free.lpdf_log_q(lx, q), std::log(lbin), "lpdf_log_q", n, lx);
+            }
+        }
+    }
+}
+
+// The estimator's mixture, built in one pass with the prior apart, is
+// hyperopt's (the arrays of the reference formulas above).
+static void parzen_matches_reference(void **) {
+    Rng rng(13);
+    for (size_t n : {2, 3, 10, 26, 27, 100, 1000}) {
+        for (int kind = 0; kind < 3; ++kind) {
+            const std::vector<double> obs = sample_observations(rng, n, kind, -5, 5);
+            const Mixture got = adaptive_parzen_normal(obs, 1.0, 0.0, 10.0, 25);
+            // hyperopt's adaptive_parzen_normal, literally.
+            std::vector<size_t> order(n);
+            for (size_t i = 0; i < n; ++i) order[i] = i;
+            std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return obs[a] < obs[b]; });
+            std::vector<double> srtd;
+            for (size_t i : order) srtd.push_back(obs[i]);
+            const size_t pos = static_cast<size_t>(std::lower_bound(srtd.begin(), srtd.end(), 0.0) - srtd.begin());
+            std::vector<double> mus = srtd;
+            mus.insert(mus.begin() + static_cast<std::ptrdiff_t>(pos), 0.0);
+            std::vector<double> sig(n + 1);
+            for (size_t i = 1; i < n; ++i) sig[i] = std::max(mus[i] - mus[i - 1], mus[i + 1] - mus[i]);
+            sig[0] = mus[1] - mus[0];
+            sig[n] = mus[n] - mus[n - 1];
+            const std::vector<double> lfw = linear_forgetting_weights(n, 25);
+            std::vector<double> w(n + 1);
+            for (size_t i = 0; i < n; ++i) w[i < pos ? i : i + 1] = lfw[order[i]];
+            w[pos] = 1.0;
+            double total = 0;
+            for (double x : w) total += x;
+            for (size_t i = 0; i <= n; ++i) {
+                const double s = i == pos ? 10.0 : std::clamp(sig[i], 10.0 / std::min(100.0, n + 2.0), 10.0);
+                if (got.mus[i] != mus[i] || got.sigmas[i] != s || got.weights[i] != w[i] / total)
+                    fail_msg("n=%zu kind %d component %zu: (%g, %g, %g), expected (%g, %g, %g)", n, kind, i,
+                             got.mus[i], got.sigmas[i], got.weights[i], mus[i], s, w[i] / total);
+            }
+        }
+    }
+}
+
+// The SIMD variants of the log-sum give the same bits.
+static void simd_variants_agree(void **) {
+    if (!simd::avx2_available()) {
+        print_message("no AVX2 on this machine: only the generic variant runs\n");
+        return;
+    }
+    Rng rng(14);
+    for (size_t n : {1, 15, 16, 17, 200, 5000}) {
+        for (int kind = 0; kind < 3; ++kind) {
+            const std::vector<double> obs = sample_observations(rng, n, kind, -5, 5);
+            GaussBlocks g;
+            g.allocate(n);
+            std::vector<double> sorted = obs;
+            std::sort(sorted.begin(), sorted.end());
+            for (size_t i = 0; i < n; ++i) {
+                g.mu[i] = sorted[i];
+                g.is[i] = 1.0 / (0.01 + rng.uniform());
+                g.lw[i] = rng.uniform();
+            }
+            g.pad();
+            g.finish();
+            g.out_mu = 0.0;
+            g.out_is = 0.1;
+            g.out_lw = 0.5;
+            for (int k = 0; k < 200; ++k) {
+                const double y = rng.uniform(-7, 7);
+                const double a = simd::log_sum_generic(g, y), b = simd::log_sum_avx2(g, y), c = log_sum(g, y);
+                if (std::memcmp(&a, &b, sizeof a) != 0 || std::memcmp(&a, &c, sizeof a) != 0)
+                    fail_msg("n=%zu y=%.17g: generic %.17g, avx2 %.17g, dispatched %.17g", n, y, a, b, c);
+            }
+        }
+    }
+}
+
 int main() {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(parzen_without_observations),
@@ -253,6 +480,11 @@ int main() {
         cmocka_unit_test(truncation_far_in_the_tail),
         cmocka_unit_test(categorical_model),
         cmocka_unit_test(suggestions_follow_the_good_trials),
+        cmocka_unit_test(sort_matches_stable_sort),
+        cmocka_unit_test(exp4_accuracy),
+        cmocka_unit_test(densities_match_full_sums),
+        cmocka_unit_test(parzen_matches_reference),
+        cmocka_unit_test(simd_variants_agree),
     };
     return cmocka_run_group_tests(tests, nullptr, nullptr);
 }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 
 #include "core/mathx.hpp"
 
@@ -19,6 +20,17 @@ double mass(double lo, double hi, double mu, double sigma) {
     const double a = (lo - mu) / s, b = (hi - mu) / s;
     if (a > 0) return norm_sf(a) - norm_sf(b);
     return norm_cdf(b) - norm_cdf(a);
+}
+
+// Mass of N(mu, sigma) inside [lo, hi). A tail beyond 9 sigma holds less
+// than 1e-19 and is left out, which spares one or both erfc calls for most
+// components.
+double mass_inside(double lo, double hi, double mu, double sigma) {
+    const bool near_lo = !((mu - lo) > 9 * sigma), near_hi = !((hi - mu) > 9 * sigma);
+    if (near_lo && near_hi) return mass(lo, hi, mu, sigma);
+    if (!near_lo && !near_hi) return 1.0;
+    const double s = std::max(M_SQRT2 * sigma, kEps) / M_SQRT2;
+    return near_lo ? norm_sf((lo - mu) / s) : norm_cdf((hi - mu) / s);
 }
 
 // A normal draw restricted to [lo, hi).
@@ -45,130 +57,155 @@ double truncated_normal(double mu, double sigma, double lo, double hi, double ma
     return x;
 }
 
-constexpr size_t kBlock = 16;
-constexpr double kNegligible = 40.0;  // e^-40: below any double's last bit at our sizes
-
-// Mass of N(mu, sigma) inside [lo, hi); exactly 1 when both bounds are more
-// than 9 sigma away, which spares the erfc calls for most components.
-double mass_inside(double lo, double hi, double mu, double sigma) {
-    if ((mu - lo) > 9 * sigma && (hi - mu) > 9 * sigma) return 1.0;
-    return mass(lo, hi, mu, sigma);
-}
-
-}  // namespace
-
-NormalMixture::NormalMixture(Mixture m, std::optional<Bounds> bounds) : bounds_(bounds) {
+// Any mixture as the estimator's: sorted by mean (ties in their given
+// order), with a weightless prior that adds nothing anywhere.
+ParzenMixture as_parzen(const Mixture &m) {
     const size_t k = m.mus.size();
-    if (!std::is_sorted(m.mus.begin(), m.mus.end())) {  // the estimator's output already is
-        std::vector<size_t> order(k);
-        for (size_t i = 0; i < k; ++i) order[i] = i;
-        std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return m.mus[a] < m.mus[b]; });
-        Mixture sorted;
-        for (size_t i : order) {
-            sorted.weights.push_back(m.weights[i]);
-            sorted.mus.push_back(m.mus[i]);
-            sorted.sigmas.push_back(m.sigmas[i]);
-        }
-        m = std::move(sorted);
+    std::vector<size_t> order(k);
+    for (size_t i = 0; i < k; ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return m.mus[a] < m.mus[b]; });
+    ParzenMixture p;
+    p.n = k;
+    p.mus.assign(padded_size(k), INFINITY);
+    p.sigmas.assign(padded_size(k), 1.0);
+    p.weights.assign(padded_size(k), 0.0);
+    for (size_t i = 0; i < k; ++i) {
+        p.mus[i] = m.mus[order[i]];
+        p.sigmas[i] = m.sigmas[order[i]];
+        p.weights[i] = m.weights[order[i]];
+        p.widest = std::max(p.widest, p.sigmas[i]);
     }
-    n_ = k;
-    // Arrays padded to whole blocks with components that contribute nothing
-    // (mean +inf, coefficient -inf), so block loops need no remainder.
-    const size_t padded = (k + kBlock - 1) / kBlock * kBlock;
-    w_ = std::move(m.weights);
-    mu_ = std::move(m.mus);
-    sigma_ = std::move(m.sigmas);
-    inv_sigma_.resize(padded, 1.0);
-    coef_.assign(padded, -INFINITY);
-    pick_.resize(k);
-    double acc = 0;
-    for (size_t j = 0; j < k; ++j) {
-        inv_sigma_[j] = 1.0 / std::max(sigma_[j], kEps);
-        acc += w_[j] * (bounds_ ? mass_inside(bounds_->low, bounds_->high, mu_[j], sigma_[j]) : 1.0);
-        pick_[j] = acc;
-    }
-    log_p_accept_ = bounds_ ? std::log(acc) : 0.0;
-    for (size_t b = 0; b < k; b += kBlock) {
-        Block blk{b, std::min(k, b + kBlock), mu_[b], mu_[std::min(k, b + kBlock) - 1], 0, 0, 0};
-        double ratio_max = 0;  // max of w / sigma bounds every coefficient in the block
-        for (size_t j = blk.begin; j < blk.end; ++j) {
-            blk.sigma_max = std::max(blk.sigma_max, std::max(sigma_[j], kEps));
-            ratio_max = std::max(ratio_max, w_[j] / sigma_[j]);
-            blk.weight_sum += w_[j];
-        }
-        blk.coef_max = std::log(ratio_max) - math::kLogSqrt2Pi;
-        blocks_.push_back(blk);
-    }
-    mu_pad_ = mu_;
-    mu_pad_.resize(padded, INFINITY);
-    coef_ready_.assign(blocks_.size(), 0);
+    return p;
 }
 
-void NormalMixture::ensure_coefs(size_t block) const {
-    if (coef_ready_[block]) return;
-    const Block &blk = blocks_[block];
-    for (size_t j = blk.begin; j < blk.end; ++j) coef_[j] = std::log(w_[j] / sigma_[j]) - math::kLogSqrt2Pi;
-    coef_ready_[block] = 1;
+// sum_j w_j (mass of component j inside [lo, hi)) in hyperopt's order (the
+// prior at prior_pos); with `cumulative`, also every partial sum. Means are
+// sorted, so only components within 9 times the widest sigma of a bound
+// need mass_inside; the others add their weight.
+double accepted_mass(const ParzenMixture &m, Bounds b, double *cumulative) {
+    const size_t n = m.n, p = m.prior_pos;
+    const double *w = m.weights.data(), *mu = m.mus.data(), *sigma = m.sigmas.data();
+    const double prior = m.prior_weight * mass_inside(b.low, b.high, m.prior_mu, m.prior_sigma);
+    double acc = 0;
+    if (cumulative) {
+        for (size_t i = 0; i < p; ++i) *cumulative++ = acc += w[i] * mass_inside(b.low, b.high, mu[i], sigma[i]);
+        *cumulative++ = acc += prior;
+        for (size_t i = p; i < n; ++i) *cumulative++ = acc += w[i] * mass_inside(b.low, b.high, mu[i], sigma[i]);
+        return acc;
+    }
+    // A margin of 1e-9 over the exact test in mass_inside absorbs rounding.
+    const double reach = 9 * m.widest * (1 + 1e-9);
+    const size_t near_lo = static_cast<size_t>(std::upper_bound(mu, mu + n, b.low + reach) - mu);
+    const size_t near_hi = std::max(near_lo, static_cast<size_t>(std::lower_bound(mu, mu + n, b.high - reach) - mu));
+    auto add = [&](size_t from, size_t to) {
+        for (size_t i = from; i < std::min(to, near_lo); ++i) acc += w[i] * mass_inside(b.low, b.high, mu[i], sigma[i]);
+        for (size_t i = std::max(from, near_lo); i < std::min(to, near_hi); ++i) acc += w[i];
+        for (size_t i = std::max(from, near_hi); i < to; ++i) acc += w[i] * mass_inside(b.low, b.high, mu[i], sigma[i]);
+    };
+    add(0, p);
+    acc += prior;
+    add(p, n);
+    return acc;
 }
 
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wpsabi"
 
-double NormalMixture::log_sum(double y) const {
-    using math::v4df;
-    constexpr size_t kLanes = 4, kVectors = kBlock / kLanes;
-    double max = -INFINITY, sum = 0;
-    auto add_block = [&](size_t b) {
-        ensure_coefs(b);
-        const size_t base = blocks_[b].begin;
-        v4df terms[kVectors];
-        v4df top = {-INFINITY, -INFINITY, -INFINITY, -INFINITY};
-        for (size_t v = 0; v < kVectors; ++v) {
-            const size_t j = base + v * kLanes;
-            const v4df z = (y - math::load4(&mu_pad_[j])) * math::load4(&inv_sigma_[j]);
-            terms[v] = z * z * -0.5 + math::load4(&coef_[j]);
-            top = top > terms[v] ? top : terms[v];
-        }
-        const double block_max = std::max(std::max(top[0], top[1]), std::max(top[2], top[3]));
-        if (block_max == -INFINITY) return;
-        if (block_max > max) {
-            sum *= math::exp_nonpositive(max - block_max);
-            max = block_max;
-        }
-        // Lane sums in a fixed order: the same result whatever the SIMD width.
-        v4df acc = {0, 0, 0, 0};
-        for (size_t v = 0; v < kVectors; ++v) acc += math::exp_nonpositive(terms[v] - max);
-        sum += (acc[0] + acc[1]) + (acc[2] + acc[3]);
-    };
-    // The block around y first, so that the running maximum prunes the rest.
-    size_t home = static_cast<size_t>(std::upper_bound(mu_.begin(), mu_.end(), y) - mu_.begin());
-    home = std::min(home, n_ - 1) / kBlock;
-    add_block(home);
-    for (size_t b = 0; b < blocks_.size(); ++b) {
-        if (b == home) continue;
-        const Block &blk = blocks_[b];
-        const double d = y < blk.mu_min ? blk.mu_min - y : y > blk.mu_max ? y - blk.mu_max : 0.0;
-        const double z = d / blk.sigma_max;
-        if (-0.5 * z * z + blk.coef_max < max - kNegligible) continue;
-        add_block(b);
+// The observations' components into blocks, the prior apart: lw = w (scale /
+// sigma) for densities, lw = w for bin masses (scale 0).
+void fill_blocks(const ParzenMixture &m, double scale, GaussBlocks &g) {
+    static_assert(kBlock == kPad, "blocks are made of whole padded arrays");
+    g.allocate(m.n);
+    const size_t padded = g.mu.size();  // = m.mus.size()
+    const double *w = m.weights.data(), *mu = m.mus.data(), *sigma = m.sigmas.data();
+    double *gis = g.is.data(), *glw = g.lw.data();
+    std::memcpy(g.mu.data(), mu, padded * sizeof *mu);
+    for (size_t i = 0; i < padded; i += 4) {
+        const math::v4df s = math::load4(sigma + i);
+        const math::v4df is = 1.0 / (kEps > s ? kEps : s);  // 1 / max(s, eps)
+        __builtin_memcpy(gis + i, &is, sizeof is);
     }
-    return max == -INFINITY ? -INFINITY : max + std::log(sum);
+    if (scale > 0) {
+        for (size_t i = 0; i < padded; i += 4) {
+            const math::v4df lw = math::load4(w + i) * (scale / math::load4(sigma + i));
+            __builtin_memcpy(glw + i, &lw, sizeof lw);
+        }
+    } else {
+        std::memcpy(glw, w, padded * sizeof *w);
+    }
+    g.pad();
+    g.out_mu = m.prior_mu;
+    g.out_is = 1.0 / std::max(m.prior_sigma, kEps);
+    g.out_lw = scale > 0 ? m.prior_weight * (scale / m.prior_sigma) : m.prior_weight;
+    g.finish();
 }
 
 #pragma GCC diagnostic pop
 
+}  // namespace
+
+NormalMixture::NormalMixture(const Mixture &m, std::optional<Bounds> bounds) : NormalMixture(as_parzen(m), bounds) {}
+
+NormalMixture::NormalMixture(const ParzenMixture &m, std::optional<Bounds> bounds, MixtureUse use)
+    : bounds_(bounds) {
+    const size_t k = m.n + 1;  // with the prior
+
+    // The truncation's normaliser and the sampler's cumulative weights.
+    if (use.sample) pick_.resize(k);
+    if (bounds_) {
+        log_p_accept_ = std::log(accepted_mass(m, *bounds_, use.sample ? pick_.data() : nullptr));
+    } else if (use.sample) {
+        double acc = 0;
+        for (size_t i = 0; i < m.prior_pos; ++i) pick_[i] = acc += m.weights[i];
+        pick_[m.prior_pos] = acc += m.prior_weight;
+        for (size_t i = m.prior_pos; i < m.n; ++i) pick_[i + 1] = acc += m.weights[i];
+    }
+
+    // Densities as w (scale / sigma) exp(-z^2 / 2) / (scale sqrt(2 pi)): with
+    // the widest sigma as scale, terms stay within [w, w / min ratio] and
+    // cannot overflow whatever the units of the parameter.
+    double scale = m.prior_weight > 0 ? std::max(m.prior_sigma, m.widest) : m.widest;
+    if (!(scale > 0 && std::isfinite(scale))) scale = 1.0;
+    log_scale_ = std::log(scale) + math::kLogSqrt2Pi;
+    fill_blocks(m, scale, density_);
+    if (use.mass) {
+        fill_blocks(m, 0.0, masses_);
+        sigma_.assign(m.sigmas.begin(), m.sigmas.begin() + static_cast<std::ptrdiff_t>(m.n));
+        prior_sigma_ = m.prior_sigma;
+    }
+    if (use.sample) m_ = m.merged();
+}
+
+double NormalMixture::log_density(double y) const { return log_sum(density_, y) - log_scale_; }
+
+// Bin masses need erfc per component, so, as for densities, only blocks
+// that can matter are summed: a component at distance d from the bin holds
+// at most exp(-(d / sigma)^2 / 2) of its weight there.
 double NormalMixture::mass_sum(double lo, double hi) const {
-    double total = 0;
-    // Largest block first gives a scale for what counts as negligible.
-    for (int pass = 0; pass < 2; ++pass) {
-        for (const Block &blk : blocks_) {
-            const double d = hi < blk.mu_min ? blk.mu_min - hi : lo > blk.mu_max ? lo - blk.mu_max : 0.0;
-            const bool far = d > 0 && blk.weight_sum * norm_sf(d / blk.sigma_max) < total * 1e-17;
-            // Pass 0 adds the blocks overlapping the bin, pass 1 the others
-            // unless they cannot matter.
-            if ((pass == 0) != (d == 0) || (pass == 1 && far)) continue;
-            for (size_t j = blk.begin; j < blk.end; ++j) total += w_[j] * mass(lo, hi, mu_[j], sigma_[j]);
-        }
+    const GaussBlocks &g = masses_;
+    double total = g.out_lw > 0 ? g.out_lw * mass(lo, hi, g.out_mu, prior_sigma_) : 0.0;
+    if (g.n == 0) return total;
+    auto add_block = [&](size_t b) {
+        const size_t end = std::min(g.n, (b + 1) * kBlock);
+        for (size_t i = b * kBlock; i < end; ++i) total += g.lw[i] * mass(lo, hi, g.mu[i], sigma_[i]);
+    };
+    const double cut = g.cut();
+    const size_t nb = g.blocks(), home = g.home(0.5 * (lo + hi));
+    add_block(home);
+    double floor = std::log(total) - cut;
+    for (size_t b = home + 1; b < nb; ++b) {
+        const double d = std::max(0.0, g.mu_lo[b] - hi);
+        if (g.bound_right(b, d) < floor) break;
+        if (g.bound(b, d) < floor) continue;
+        add_block(b);
+        floor = std::log(total) - cut;
+    }
+    for (size_t b = home; b-- > 0;) {
+        const double d = std::max(0.0, lo - g.mu_hi[b]);
+        if (g.bound_left(b, d) < floor) break;
+        if (g.bound(b, d) < floor) continue;
+        add_block(b);
+        floor = std::log(total) - cut;
     }
     return total;
 }
@@ -184,12 +221,12 @@ double NormalMixture::sample(Rng &rng) const {
     size_t i = static_cast<size_t>(std::upper_bound(pick_.begin(), pick_.end(), u) - pick_.begin());
     if (i >= pick_.size()) i = pick_.size() - 1;
     while (i > 0 && pick_[i] == pick_[i - 1]) --i;  // skip components without mass
-    if (!bounds_) return rng.normal(mu_[i], sigma_[i]);
-    const double inside = (pick_[i] - (i ? pick_[i - 1] : 0.0)) / w_[i];
-    return truncated_normal(mu_[i], sigma_[i], bounds_->low, bounds_->high, inside, rng);
+    if (!bounds_) return rng.normal(m_.mus[i], m_.sigmas[i]);
+    const double inside = (pick_[i] - (i ? pick_[i - 1] : 0.0)) / m_.weights[i];
+    return truncated_normal(m_.mus[i], m_.sigmas[i], bounds_->low, bounds_->high, inside, rng);
 }
 
-double NormalMixture::lpdf(double x) const { return log_sum(x) - log_p_accept_; }
+double NormalMixture::lpdf(double x) const { return log_density(x) - log_p_accept_; }
 
 double NormalMixture::lpdf_q(double x, double q) const {
     double hi = x + q / 2, lo = x - q / 2;
@@ -205,7 +242,7 @@ double NormalMixture::lpdf_log(double x) const {
     // the bounds (as hyperopt): the normal mixture's density at log(x) / x.
     if (!(x > 0)) return -INFINITY;  // no mass at or below zero
     const double lx = std::log(x);
-    return log_sum(lx) - lx;
+    return log_density(lx) - lx;
 }
 
 double NormalMixture::lpdf_log_q(double x, double q) const {
@@ -216,45 +253,6 @@ double NormalMixture::lpdf_log_q(double x, double q) const {
     }
     lo = std::max(0.0, lo);
     return std::log(mass_sum(std::log(std::max(lo, kEps)), std::log(std::max(hi, kEps)))) - log_p_accept_;
-}
-
-CategoricalModel::CategoricalModel(std::span<const int64_t> obs, int64_t k, std::span<const double> probs,
-                                   double prior_weight, size_t lf)
-    : k_(k), probs_(probs.begin(), probs.end()), prior_weight_(prior_weight) {
-    const std::vector<double> w = linear_forgetting_weights(obs.size(), lf);
-    std::vector<std::pair<int64_t, double>> raw;
-    raw.reserve(obs.size());
-    for (size_t i = 0; i < obs.size(); ++i) raw.emplace_back(obs[i], w[i]);
-    std::sort(raw.begin(), raw.end());
-    for (const auto &[c, wt] : raw) {
-        if (!counts_.empty() && counts_.back().first == c) counts_.back().second += wt;
-        else counts_.emplace_back(c, wt);
-        observed_ += wt;
-    }
-    // Pseudo-counts: prior_weight per category, or K * prior_weight * p for
-    // pchoice; either way they add K * prior_weight in total.
-    total_ = observed_ + static_cast<double>(k_) * prior_weight_;
-}
-
-int64_t CategoricalModel::sample(Rng &rng) const {
-    double u = rng.uniform() * total_;
-    if (u < observed_) {
-        for (const auto &[c, w] : counts_) {
-            if (u < w) return c;
-            u -= w;
-        }
-        return counts_.back().first;
-    }
-    if (!probs_.empty()) return static_cast<int64_t>(rng.categorical(probs_));
-    return rng.integers(0, k_);
-}
-
-double CategoricalModel::log_prob(int64_t x) const {
-    auto it = std::lower_bound(counts_.begin(), counts_.end(), x,
-                               [](const std::pair<int64_t, double> &c, int64_t v) { return c.first < v; });
-    const double count = (it != counts_.end() && it->first == x) ? it->second : 0.0;
-    const double prior = probs_.empty() ? prior_weight_ : static_cast<double>(k_) * prior_weight_ * probs_[static_cast<size_t>(x)];
-    return std::log(count + prior) - std::log(total_);
 }
 
 }  // namespace hopt::algo::tpe

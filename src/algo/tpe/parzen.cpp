@@ -1,81 +1,175 @@
 #include "algo/tpe/parzen.hpp"
 
-#include "algo/tpe/radix_sort.hpp"
-
 #include <algorithm>
-#include <cstdint>
-#include <numeric>
+#include <cmath>
+#include <cstring>
+
+#include "algo/tpe/sort_values.hpp"
+#include "core/mathx.hpp"
 
 namespace hopt::algo::tpe {
 
+using math::load4;
+using math::v4df;
+
+namespace {
+
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wpsabi"
+
+typedef int32_t v4si __attribute__((vector_size(16)));
+
+inline void store4(double *p, v4df v) { __builtin_memcpy(p, &v, sizeof v); }
+
+// numpy.linspace(1/n, 1, n - lf)[age] for the oldest n - lf, 1 for the rest:
+// the arithmetic of linear_forgetting_weights, element by element, so that
+// loops over observations in value order need no table.
+struct ForgettingRamp {
+    double ramp, start, span, denom;
+    ForgettingRamp(size_t n, size_t lf)
+        : ramp(static_cast<double>(lf && n > lf ? n - lf : 0)), start(1.0 / static_cast<double>(n)),
+          span(1.0 - start), denom(ramp > 1 ? ramp - 1 : 1) {}
+    double operator()(double age) const { return age < ramp ? start + span * age / denom : 1.0; }
+    v4df operator()(v4df age) const { return age < ramp ? start + span * age / denom : 1.0; }
+};
+
+// out[i] = clip(max(mu[i] - mu[i-1], mu[i+1] - mu[i])) for i in [0, count):
+// the bandwidths of components whose neighbours are in mu. Returns the
+// largest.
+double bandwidths(const double *mu, double *out, size_t count, double lo, double hi) {
+    auto one = [&](double left, double right) {
+        const double g = right > left ? right : left;
+        const double upper = hi < g ? hi : g;
+        return lo > upper ? lo : upper;  // std::clamp(g, lo, hi), as lo <= hi
+    };
+    v4df widest4 = {0, 0, 0, 0};
+    size_t i = 0;
+    for (; i + 4 <= count; i += 4) {
+        const v4df c = load4(mu + i), left = c - load4(mu + i - 1), right = load4(mu + i + 1) - c;
+        // max(left, right), then clipped: written as x > y ? x : y and
+        // x < y ? x : y, which compile to single max / min instructions.
+        const v4df g = right > left ? right : left;
+        const v4df upper = hi < g ? hi : g;
+        const v4df s = lo > upper ? lo : upper;
+        store4(out + i, s);
+        widest4 = widest4 < s ? s : widest4;
+    }
+    double widest = std::max(std::max(widest4[0], widest4[1]), std::max(widest4[2], widest4[3]));
+    for (; i < count; ++i) {
+        out[i] = one(mu[i] - mu[i - 1], mu[i + 1] - mu[i]);
+        widest = std::max(widest, out[i]);
+    }
+    return widest;
+}
+
+#pragma GCC diagnostic pop
+
+}  // namespace
+
+Mixture ParzenMixture::merged() const {
+    Mixture m;
+    const auto at = static_cast<std::ptrdiff_t>(prior_pos), end = static_cast<std::ptrdiff_t>(n);
+    m.mus.assign(mus.begin(), mus.begin() + end);
+    m.mus.insert(m.mus.begin() + at, prior_mu);
+    m.sigmas.assign(sigmas.begin(), sigmas.begin() + end);
+    m.sigmas.insert(m.sigmas.begin() + at, prior_sigma);
+    m.weights.assign(weights.begin(), weights.begin() + end);
+    m.weights.insert(m.weights.begin() + at, prior_weight);
+    return m;
+}
+
 std::vector<double> linear_forgetting_weights(size_t n, size_t lf) {
     std::vector<double> w(n, 1.0);
-    if (lf == 0 || n <= lf) return w;
-    const size_t ramp = n - lf;
-    const double start = 1.0 / static_cast<double>(n);
-    for (size_t i = 0; i < ramp; ++i)
-        w[i] = ramp == 1 ? start : start + (1.0 - start) * static_cast<double>(i) / static_cast<double>(ramp - 1);
+    const ForgettingRamp ramp(n, lf);
+    for (size_t i = 0; i < n; ++i) w[i] = ramp(static_cast<double>(i));
     return w;
 }
 
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wpsabi"
+
+ParzenMixture adaptive_parzen(const SortedObservations &obs, double prior_weight, double prior_mu,
+                              double prior_sigma, size_t lf) {
+    ParzenMixture m;
+    const size_t n = obs.values.size(), padded = padded_size(n);
+    const double *v = obs.values.data();
+    m.n = n;
+    m.prior_mu = prior_mu;
+    m.prior_sigma = prior_sigma;
+    m.mus.resize(padded);
+    m.sigmas.resize(padded);
+    m.weights.resize(padded);
+    double *mu = m.mus.data(), *sigma = m.sigmas.data(), *w = m.weights.data();
+    std::memcpy(mu, v, n * sizeof *v);
+
+    // Bandwidths: the larger gap to a neighbour in the sorted means with the
+    // prior among them (numpy.searchsorted, side left: before the first
+    // value >= prior_mu), clipped to [prior_sigma / min(100, N + 2),
+    // prior_sigma]; one observation gets half the prior's.
+    const double max_sigma = prior_sigma;
+    const double min_sigma = prior_sigma / std::min(100.0, 2.0 + static_cast<double>(n));
+    size_t p = 0;
+    if (n == 1) {
+        p = prior_mu < v[0] ? 0 : 1;
+        sigma[0] = std::clamp(0.5 * prior_sigma, min_sigma, max_sigma);
+        m.widest = sigma[0];
+    } else if (n >= 2) {
+        p = static_cast<size_t>(std::lower_bound(v, v + n, prior_mu) - v);
+        // The means with the prior, between sentinels that make the end
+        // gaps one-sided: +inf before (a gap of -inf), -inf after.
+        UninitVector<double> all(n + 3);
+        all[0] = INFINITY;
+        std::memcpy(&all[1], v, p * sizeof *v);
+        all[p + 1] = prior_mu;
+        std::memcpy(&all[p + 2], v + p, (n - p) * sizeof *v);
+        all[n + 2] = -INFINITY;
+        const double *full = all.data() + 1;
+        m.widest = std::max(bandwidths(full, sigma, p, min_sigma, max_sigma),
+                            bandwidths(full + p + 1, sigma + p, n - p, min_sigma, max_sigma));
+    }
+    m.prior_pos = p;
+
+    // Weights: linear forgetting by age, prior_weight for the prior, summed
+    // in hyperopt's order (the prior at p) so every platform gets the same
+    // total.
+    const ForgettingRamp ramp(n, lf);
+    const uint32_t *age = obs.ages.data();
+    size_t i = 0;
+    for (; i + 4 <= n; i += 4) {
+        v4si a;
+        std::memcpy(&a, age + i, sizeof a);
+        store4(w + i, ramp(__builtin_convertvector(a, v4df)));
+    }
+    for (; i < n; ++i) w[i] = ramp(static_cast<double>(age[i]));
+    double total = 0;
+    for (i = 0; i < p; ++i) total += w[i];
+    total += prior_weight;
+    for (i = p; i < n; ++i) total += w[i];
+    for (i = 0; i + 4 <= n; i += 4) store4(w + i, load4(w + i) / total);
+    for (; i < n; ++i) w[i] /= total;
+    m.prior_weight = prior_weight / total;
+
+    for (i = n; i < padded; ++i) {  // padding: components that are nowhere
+        mu[i] = INFINITY;
+        sigma[i] = 1.0;
+        w[i] = 0.0;
+    }
+    return m;
+}
+
+#pragma GCC diagnostic pop
+
 Mixture adaptive_parzen_normal(std::span<const double> obs, double prior_weight, double prior_mu,
                                double prior_sigma, size_t lf) {
-    Mixture m;
-    const size_t n = obs.size();
-    size_t prior_pos = 0;
-    std::vector<size_t> order(n);
-    std::iota(order.begin(), order.end(), size_t{0});
-    if (n == 0) {
-        m.mus = {prior_mu};
-        m.sigmas = {prior_sigma};
-    } else if (n == 1) {
-        if (prior_mu < obs[0]) {
-            m.mus = {prior_mu, obs[0]};
-            m.sigmas = {prior_sigma, 0.5 * prior_sigma};
-        } else {
-            prior_pos = 1;
-            m.mus = {obs[0], prior_mu};
-            m.sigmas = {0.5 * prior_sigma, prior_sigma};
-        }
-    } else {
-        // Ties keep their age order, as numpy's argsort leaves them.
-        std::vector<std::pair<double, uint32_t>> sorted(n);
-        for (size_t i = 0; i < n; ++i) sorted[i] = {obs[i], static_cast<uint32_t>(i)};
-        radix_sort(sorted);
-        for (size_t i = 0; i < n; ++i) order[i] = sorted[i].second;
-        // numpy.searchsorted (side left): first sorted value >= prior_mu.
-        prior_pos = static_cast<size_t>(
-            std::partition_point(sorted.begin(), sorted.end(), [&](const auto &v) { return v.first < prior_mu; }) -
-            sorted.begin());
-        m.mus.reserve(n + 1);
-        for (size_t i = 0; i < n; ++i) {
-            if (i == prior_pos) m.mus.push_back(prior_mu);
-            m.mus.push_back(obs[order[i]]);
-        }
-        if (prior_pos == n) m.mus.push_back(prior_mu);
-        const size_t k = m.mus.size();
-        m.sigmas.assign(k, 0.0);
-        for (size_t i = 1; i + 1 < k; ++i)
-            m.sigmas[i] = std::max(m.mus[i] - m.mus[i - 1], m.mus[i + 1] - m.mus[i]);
-        m.sigmas[0] = m.mus[1] - m.mus[0];
-        m.sigmas[k - 1] = m.mus[k - 1] - m.mus[k - 2];
+    UninitVector<ValueIndex> sorted(obs.size()), scratch;
+    for (size_t i = 0; i < obs.size(); ++i) sorted[i] = {obs[i], static_cast<uint32_t>(i)};
+    sort_by_value(sorted, scratch);
+    SortedObservations s;
+    for (const auto &x : sorted) {
+        s.values.push_back(x.value);
+        s.ages.push_back(x.index);
     }
-
-    const size_t k = m.mus.size();
-    m.weights.assign(k, 1.0);
-    if (lf && lf < n) {
-        const std::vector<double> w = linear_forgetting_weights(n, lf);
-        for (size_t i = 0; i < n; ++i) m.weights[i < prior_pos ? i : i + 1] = w[order[i]];
-    }
-    m.weights[prior_pos] = prior_weight;
-    const double total = std::accumulate(m.weights.begin(), m.weights.end(), 0.0);
-    for (auto &w : m.weights) w /= total;
-
-    const double max_sigma = prior_sigma;
-    const double min_sigma = prior_sigma / std::min(100.0, 1.0 + static_cast<double>(k));
-    for (auto &s : m.sigmas) s = std::clamp(s, min_sigma, max_sigma);
-    m.sigmas[prior_pos] = prior_sigma;
-    return m;
+    return adaptive_parzen(s, prior_weight, prior_mu, prior_sigma, lf).merged();
 }
 
 }  // namespace hopt::algo::tpe

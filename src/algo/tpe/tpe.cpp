@@ -5,7 +5,9 @@
 
 #include "algo/history.hpp"
 #include "algo/random.hpp"
+#include "algo/tpe/categorical.hpp"
 #include "algo/tpe/mixture.hpp"
+#include "algo/tpe/sort_values.hpp"
 #include "core/mathx.hpp"
 
 namespace hopt::algo {
@@ -65,7 +67,43 @@ double suggest_categorical(const Param &p, const Split &split, const Settings &s
     return best + static_cast<double>(offset);
 }
 
-double suggest_numeric(const Param &p, const Split &split, const Settings &st, Rng &rng) {
+// One numeric hyperparameter's good and bad observations, each sorted by
+// value (ties in age order) with its age within its own group: sorting all
+// of them once and splitting keeps the order the estimator needs.
+struct SortedSplit {
+    tpe::SortedObservations below, above;
+};
+
+template <class Transform>
+SortedSplit split_sorted(const std::vector<Observation> &obs, const std::vector<uint8_t> &good, Transform transform) {
+    const size_t n = obs.size();
+    tpe::UninitVector<tpe::ValueIndex> all(n), scratch;
+    tpe::UninitVector<uint32_t> age(n);
+    tpe::UninitVector<uint8_t> is_good(n);
+    uint32_t counts[2] = {0, 0};  // above, below
+    for (size_t i = 0; i < n; ++i) {
+        all[i] = {transform(obs[i].value), static_cast<uint32_t>(i)};
+        is_good[i] = good[obs[i].trial];
+        age[i] = counts[is_good[i]]++;
+    }
+    tpe::sort_by_value(all, scratch);
+    SortedSplit out;
+    tpe::SortedObservations *group[2] = {&out.above, &out.below};
+    for (int g = 0; g < 2; ++g) {
+        group[g]->values.resize(counts[g]);
+        group[g]->ages.resize(counts[g]);
+    }
+    size_t next[2] = {0, 0};
+    for (const auto &v : all) {
+        const uint8_t g = is_good[v.index];
+        group[g]->values[next[g]] = v.value;
+        group[g]->ages[next[g]++] = age[v.index];
+    }
+    return out;
+}
+
+double suggest_numeric(const Param &p, const std::vector<Observation> &obs, const std::vector<uint8_t> &good,
+                       const Settings &st, Rng &rng) {
     const bool log_space = p.dist == Dist::LogUniform || p.dist == Dist::QLogUniform ||
                            p.dist == Dist::LogNormal || p.dist == Dist::QLogNormal;
     const bool bounded = p.dist == Dist::Uniform || p.dist == Dist::QUniform || p.dist == Dist::LogUniform ||
@@ -80,23 +118,18 @@ double suggest_numeric(const Param &p, const Split &split, const Settings &st, R
         prior_sigma = p.sigma;
     }
     // Observations enter the estimator in the space they are modelled in.
-    auto transform = [&](const std::vector<double> &v) {
-        if (!log_space) return v;
-        std::vector<double> out;
-        out.reserve(v.size());
-        const double floor = p.dist == Dist::QLogUniform ? std::max(math::kEps, std::exp(p.low))
-                             : q > 0                     ? math::kEps
-                                                         : 0.0;
-        for (double x : v) out.push_back(std::log(std::max(x, floor)));
-        return out;
-    };
+    const double floor = p.dist == Dist::QLogUniform ? std::max(math::kEps, std::exp(p.low))
+                         : q > 0                     ? math::kEps
+                                                     : 0.0;
+    const SortedSplit split = log_space ? split_sorted(obs, good, [&](double x) { return std::log(std::max(x, floor)); })
+                                        : split_sorted(obs, good, [](double x) { return x; });
     const std::optional<tpe::Bounds> bounds =
         bounded ? std::optional<tpe::Bounds>(tpe::Bounds{p.low, p.high}) : std::nullopt;
-    const auto below = transform(split.below), above = transform(split.above);
-    const tpe::NormalMixture l(tpe::adaptive_parzen_normal(below, st.prior_weight, prior_mu, prior_sigma, st.lf),
-                               bounds);
-    const tpe::NormalMixture g(tpe::adaptive_parzen_normal(above, st.prior_weight, prior_mu, prior_sigma, st.lf),
-                               bounds);
+    auto model = [&](const tpe::SortedObservations &sorted, bool sample) {
+        return tpe::NormalMixture(tpe::adaptive_parzen(sorted, st.prior_weight, prior_mu, prior_sigma, st.lf), bounds,
+                                  tpe::MixtureUse{sample, q > 0});
+    };
+    const tpe::NormalMixture l = model(split.below, true), g = model(split.above, false);
     auto draw = [&] {
         double x = l.sample(rng);
         if (log_space) x = std::exp(x);
@@ -142,11 +175,11 @@ std::vector<space::Vals> Tpe::suggest(const std::vector<int64_t> &new_tids, cons
 
     Rng rng(seed);
     space::Vals vals = space::walk_active(space, [&](uint32_t p) {
+        const Param &param = space.param(p);
+        if (!space::is_categorical(param.dist)) return suggest_numeric(param, h.per_param[p], good, st, rng);
         Split split;
         for (const auto &o : h.per_param[p]) (good[o.trial] ? split.below : split.above).push_back(o.value);
-        const Param &param = space.param(p);
-        return space::is_categorical(param.dist) ? suggest_categorical(param, split, st, rng)
-                                                 : suggest_numeric(param, split, st, rng);
+        return suggest_categorical(param, split, st, rng);
     });
     return {std::move(vals)};
 }
