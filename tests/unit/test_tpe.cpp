@@ -264,7 +264,7 @@ static void sort_matches_stable_sort(void **) {
     };
     for (int trial = 0; trial < 60; ++trial) {
         const size_t n = static_cast<size_t>(rng.integers(0, 3000));
-        UninitVector<ValueIndex> items(n), scratch;
+        hopt::algo::UninitVector<ValueIndex> items(n), scratch;
         for (size_t i = 0; i < n; ++i) {
             double x;
             switch (trial % 6) {

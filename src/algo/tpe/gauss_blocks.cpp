@@ -6,6 +6,11 @@
 
 #include "core/mathx.hpp"
 
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#include <immintrin.h>  // declares the gather builtin used by the AVX2 variant
+#define HOPT_AVX2_VARIANT 1
+#endif
+
 namespace hopt::algo::tpe {
 
 using math::v4df;
@@ -57,6 +62,9 @@ void GaussBlocks::finish() {
         left_is_min[b] = b > 0 ? std::min(is_min[b], left_is_min[b - 1]) : is_min[b];
         left_log_lw[b] = b > 0 ? std::max(log_lw_max[b], left_log_lw[b - 1]) : log_lw_max[b];
     }
+    // Skipped blocks each hold at most 16 terms below e^-cut of the sum, so
+    // all of them together less than (16 * blocks) e^-cut = e^-32 of it.
+    cut = 32.0 + std::log(static_cast<double>(mu.size()));
 }
 
 size_t GaussBlocks::home(double y) const {
@@ -65,9 +73,6 @@ size_t GaussBlocks::home(double y) const {
     return std::min(i, n - 1) / kBlock;
 }
 
-// Skipped blocks each hold at most 16 terms below e^-cut of the sum, so all
-// of them together less than (16 * blocks) e^-cut = e^-32 of it.
-double GaussBlocks::cut() const { return 32.0 + std::log(static_cast<double>(mu.size())); }
 
 namespace {
 
@@ -88,7 +93,30 @@ struct Sum {
     double m = -INFINITY, s = 0;
 };
 
-[[gnu::always_inline]] inline void add_block(const GaussBlocks &g, size_t b, double y, Sum &sum) {
+// Table look-ups for exp4: lane by lane, or (AVX2) one gather instruction.
+struct LaneTable {
+    math::v4di operator()(math::v4di j) const { return math::exp4_table(j); }
+};
+#ifdef HOPT_AVX2_VARIANT
+struct GatherTable {
+    // Only ever inlined into the AVX2 variant, where the builtin is allowed.
+    [[gnu::always_inline]] math::v4di operator()(math::v4di j) const {
+        typedef long long v4ll __attribute__((vector_size(32)));
+        const v4ll all = {-1, -1, -1, -1};
+        return (math::v4di)__builtin_ia32_gatherdiv4di(v4ll{0, 0, 0, 0}, reinterpret_cast<const long long *>(math::kExp2Table256),
+                                                       (v4ll)j, all, 8);
+    }
+};
+#endif
+
+template <class Table>
+[[gnu::always_inline]] inline math::v4df exp4(math::v4df x, Table table) {
+    const math::Exp4Parts e = math::exp4_begin(x);
+    return math::exp4_end(e, table(math::exp4_index(e)));
+}
+
+template <class Table>
+[[gnu::always_inline]] inline void add_block(const GaussBlocks &g, size_t b, double y, Sum &sum, Table table) {
     constexpr size_t kLanes = 4, kVectors = kBlock / kLanes;
     const size_t base = b * kBlock;
     v4df a[kVectors];
@@ -103,18 +131,19 @@ struct Sum {
     if (!(block_max > -INFINITY)) return;  // every term is 0
     if (block_max > sum.m) {
         const v4df shift = {sum.m - block_max, 0, 0, 0};
-        sum.s *= math::exp4(shift)[0];
+        sum.s *= exp4(shift, table)[0];
         sum.m = block_max;
     }
     // Lane sums in a fixed order: the same result whatever the SIMD width.
     v4df acc = {0, 0, 0, 0};
-    for (size_t v = 0; v < kVectors; ++v) acc += math::load4(&g.lw[base + v * kLanes]) * math::exp4(a[v] - sum.m);
+    for (size_t v = 0; v < kVectors; ++v) acc += math::load4(&g.lw[base + v * kLanes]) * exp4(a[v] - sum.m, table);
     sum.s += (acc[0] + acc[1]) + (acc[2] + acc[3]);
 }
 
 // Prior component, then the home block, then outward on each side until
 // the bound over every remaining block is below the cut.
-[[gnu::always_inline]] inline double log_sum_body(const GaussBlocks &g, double y) {
+template <class Table>
+[[gnu::always_inline]] inline double log_sum_body(const GaussBlocks &g, double y, Table table) {
     Sum sum;
     if (g.out_lw > 0) {
         const double z = (y - g.out_mu) * g.out_is;
@@ -122,22 +151,22 @@ struct Sum {
         sum.s = g.out_lw;
     }
     if (g.n > 0) {
-        const double cut = g.cut();
+        const double cut = g.cut;
         const size_t nb = g.blocks(), home = g.home(y);
-        add_block(g, home, y, sum);
+        add_block(g, home, y, sum, table);
         double floor = sum.m + log_lower(sum.s) - cut;
         for (size_t b = home + 1; b < nb; ++b) {
             const double d = std::max(0.0, g.mu_lo[b] - y);
             if (g.bound_right(b, d) < floor) break;
             if (g.bound(b, d) < floor) continue;
-            add_block(g, b, y, sum);
+            add_block(g, b, y, sum, table);
             floor = sum.m + log_lower(sum.s) - cut;
         }
         for (size_t b = home; b-- > 0;) {
             const double d = std::max(0.0, y - g.mu_hi[b]);
             if (g.bound_left(b, d) < floor) break;
             if (g.bound(b, d) < floor) continue;
-            add_block(g, b, y, sum);
+            add_block(g, b, y, sum, table);
             floor = sum.m + log_lower(sum.s) - cut;
         }
     }
@@ -150,14 +179,17 @@ struct Sum {
 
 namespace simd {
 
-double log_sum_generic(const GaussBlocks &g, double y) { return log_sum_body(g, y); }
+double log_sum_generic(const GaussBlocks &g, double y) { return log_sum_body(g, y, LaneTable{}); }
 
-#if defined(__x86_64__) && defined(__GNUC__)
-// The same code compiled for AVX2: four lanes per instruction instead of two.
-__attribute__((target("avx2"))) double log_sum_avx2(const GaussBlocks &g, double y) { return log_sum_body(g, y); }
+#ifdef HOPT_AVX2_VARIANT
+// The same code compiled for AVX2: four lanes per instruction instead of two,
+// and the exp table read by a gather (the same values).
+__attribute__((target("avx2"))) double log_sum_avx2(const GaussBlocks &g, double y) {
+    return log_sum_body(g, y, GatherTable{});
+}
 bool avx2_available() { return __builtin_cpu_supports("avx2"); }
 #else
-double log_sum_avx2(const GaussBlocks &g, double y) { return log_sum_body(g, y); }
+double log_sum_avx2(const GaussBlocks &g, double y) { return log_sum_body(g, y, LaneTable{}); }
 bool avx2_available() { return false; }
 #endif
 

@@ -15,7 +15,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "algo/tpe/uninit_vector.hpp"
+#include "algo/uninit_vector.hpp"
 
 namespace hopt::algo::tpe {
 
@@ -55,7 +55,7 @@ struct GaussBlocks {
         return left_log_lw[b] - 0.5 * (d * left_is_min[b]) * (d * left_is_min[b]);
     }
     // Terms below e^-cut of the running sum are negligible (see above).
-    double cut() const;
+    double cut = 0;
 };
 
 // The log-sum above at y, -inf when every term is 0. Bit-identical on every

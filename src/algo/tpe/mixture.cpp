@@ -189,7 +189,7 @@ double NormalMixture::mass_sum(double lo, double hi) const {
         const size_t end = std::min(g.n, (b + 1) * kBlock);
         for (size_t i = b * kBlock; i < end; ++i) total += g.lw[i] * mass(lo, hi, g.mu[i], sigma_[i]);
     };
-    const double cut = g.cut();
+    const double cut = g.cut;
     const size_t nb = g.blocks(), home = g.home(0.5 * (lo + hi));
     add_block(home);
     double floor = std::log(total) - cut;

@@ -7,7 +7,7 @@
 #include <span>
 #include <vector>
 
-#include "algo/tpe/uninit_vector.hpp"
+#include "algo/uninit_vector.hpp"
 
 namespace hopt::algo::tpe {
 

@@ -9,7 +9,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "algo/tpe/uninit_vector.hpp"
+#include "algo/uninit_vector.hpp"
 
 namespace hopt::algo::tpe {
 

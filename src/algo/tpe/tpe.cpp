@@ -68,8 +68,7 @@ double suggest_categorical(const Param &p, const Split &split, const Settings &s
 }
 
 // One numeric hyperparameter's good and bad observations, each sorted by
-// value (ties in age order) with its age within its own group: sorting all
-// of them once and splitting keeps the order the estimator needs.
+// value (ties in age order) with its age within its own group.
 struct SortedSplit {
     tpe::SortedObservations below, above;
 };
@@ -77,27 +76,26 @@ struct SortedSplit {
 template <class Transform>
 SortedSplit split_sorted(const std::vector<Observation> &obs, const std::vector<uint8_t> &good, Transform transform) {
     const size_t n = obs.size();
-    tpe::UninitVector<tpe::ValueIndex> all(n), scratch;
-    tpe::UninitVector<uint32_t> age(n);
-    tpe::UninitVector<uint8_t> is_good(n);
-    uint32_t counts[2] = {0, 0};  // above, below
+    UninitVector<tpe::ValueIndex> group[2], scratch;  // above, below
+    group[0].resize(n);
+    group[1].resize(n);
+    uint32_t count[2] = {0, 0};
     for (size_t i = 0; i < n; ++i) {
-        all[i] = {transform(obs[i].value), static_cast<uint32_t>(i)};
-        is_good[i] = good[obs[i].trial];
-        age[i] = counts[is_good[i]]++;
+        const uint8_t g = good[obs[i].trial];
+        group[g][count[g]] = {transform(obs[i].value), count[g]};
+        ++count[g];
     }
-    tpe::sort_by_value(all, scratch);
     SortedSplit out;
-    tpe::SortedObservations *group[2] = {&out.above, &out.below};
+    tpe::SortedObservations *sorted[2] = {&out.above, &out.below};
     for (int g = 0; g < 2; ++g) {
-        group[g]->values.resize(counts[g]);
-        group[g]->ages.resize(counts[g]);
-    }
-    size_t next[2] = {0, 0};
-    for (const auto &v : all) {
-        const uint8_t g = is_good[v.index];
-        group[g]->values[next[g]] = v.value;
-        group[g]->ages[next[g]++] = age[v.index];
+        group[g].resize(count[g]);
+        tpe::sort_by_value(group[g], scratch);
+        sorted[g]->values.resize(count[g]);
+        sorted[g]->ages.resize(count[g]);
+        for (size_t i = 0; i < count[g]; ++i) {
+            sorted[g]->values[i] = group[g][i].value;
+            sorted[g]->ages[i] = group[g][i].index;
+        }
     }
     return out;
 }

@@ -8,7 +8,7 @@
 #include <utility>
 #include <vector>
 
-namespace hopt::algo::tpe {
+namespace hopt::algo {
 
 template <class T>
 struct UninitAllocator : std::allocator<T> {
@@ -30,4 +30,4 @@ struct UninitAllocator : std::allocator<T> {
 template <class T>
 using UninitVector = std::vector<T, UninitAllocator<T>>;
 
-}  // namespace hopt::algo::tpe
+}  // namespace hopt::algo
