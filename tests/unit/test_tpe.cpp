@@ -307,6 +307,22 @@ static void exp4_accuracy(void **) {
     assert_true(e[3] > 0 && e[3] < 1e-300);  // clamped, not garbage
 }
 
+// norm_tail against long double erfc: the absolute accuracy sums of tail
+// masses need, and a relative one that keeps far tails meaningful.
+static void norm_tail_accuracy(void **) {
+    double worst_abs = 0, worst_rel = 0;
+    for (int i = 0; i <= 1000000; ++i) {
+        const double z = 10.0 * i / 1000000.0 * (1 - 1e-16);
+        const long double want = 0.5L * std::erfc(static_cast<long double>(z) / std::sqrt(2.0L));
+        const double got = math::norm_tail(z);
+        worst_abs = std::max(worst_abs, static_cast<double>(std::fabs(got - want)));
+        worst_rel = std::max(worst_rel, static_cast<double>(std::fabs((got - want) / want)));
+    }
+    if (worst_abs > 3e-16 || worst_rel > 5e-15) fail_msg("norm_tail: errors up to %g absolute, %g relative", worst_abs, worst_rel);
+    assert_close(math::norm_tail(12.0), math::norm_sf(12.0), 0);  // beyond the table: norm_sf
+    assert_close(math::exp1(-3.25), math::exp4(math::v4df{-3.25, 0, 0, 0})[0], 0);
+}
+
 // Observations that exercise the estimator: spread, clustered, tied.
 static std::vector<double> sample_observations(Rng &rng, size_t n, int kind, double lo, double hi) {
     std::vector<double> obs(n);
@@ -482,6 +498,7 @@ int main() {
         cmocka_unit_test(suggestions_follow_the_good_trials),
         cmocka_unit_test(sort_matches_stable_sort),
         cmocka_unit_test(exp4_accuracy),
+        cmocka_unit_test(norm_tail_accuracy),
         cmocka_unit_test(densities_match_full_sums),
         cmocka_unit_test(parzen_matches_reference),
         cmocka_unit_test(simd_variants_agree),

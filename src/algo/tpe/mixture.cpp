@@ -22,15 +22,19 @@ double mass(double lo, double hi, double mu, double sigma) {
     return norm_cdf(b) - norm_cdf(a);
 }
 
-// Mass of N(mu, sigma) inside [lo, hi). A tail beyond 9 sigma holds less
-// than 1e-19 and is left out, which spares one or both erfc calls for most
-// components.
+// Mass of N(mu, sigma) inside [lo, hi), to an absolute 1e-15: what the sum
+// of masses that normalises a truncated mixture needs. A tail beyond 9 sigma
+// holds less than 1e-19 and is left out; the others come from norm_tail,
+// four times cheaper than erfc.
 double mass_inside(double lo, double hi, double mu, double sigma) {
     const bool near_lo = !((mu - lo) > 9 * sigma), near_hi = !((hi - mu) > 9 * sigma);
-    if (near_lo && near_hi) return mass(lo, hi, mu, sigma);
     if (!near_lo && !near_hi) return 1.0;
     const double s = std::max(M_SQRT2 * sigma, kEps) / M_SQRT2;
-    return near_lo ? norm_sf((lo - mu) / s) : norm_cdf((hi - mu) / s);
+    const double a = (lo - mu) / s, b = (hi - mu) / s;
+    // P(X <= a) and P(X > b)
+    const double below = !near_lo ? 0.0 : a <= 0 ? math::norm_tail(-a) : 1.0 - math::norm_tail(a);
+    const double above = !near_hi ? 0.0 : b >= 0 ? math::norm_tail(b) : 1.0 - math::norm_tail(-b);
+    return (1.0 - below) - above;
 }
 
 // A normal draw restricted to [lo, hi).
