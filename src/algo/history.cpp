@@ -17,31 +17,31 @@ double loss_of(const trials::Trial &t) {
     const auto &obj = t.result.get_ref<const Json::object_t &>();
     if (obj.size() > 8) return t.loss();
     for (const auto &[key, value] : obj) {
-        if (key.size() == 4 && std::memcmp(key.data(), "loss", 4) == 0)
-            return value.is_number() ? value.get<double>() : NAN;
+        if (key.size() != 4 || std::memcmp(key.data(), "loss", 4) != 0) continue;
+        if (const double *d = value.get_ptr<const Json::number_float_t *>()) return *d;
+        return value.is_number() ? value.get<double>() : NAN;
     }
     return NAN;
 }
 
-// Labels are short: an inline loop beats a call to memcmp.
-bool same_label(const std::string &a, const std::string &b) {
-    const size_t n = a.size();
-    if (n != b.size()) return false;
-    const char *x = a.data(), *y = b.data();
-    for (size_t i = 0; i < n; ++i)
-        if (x[i] != y[i]) return false;
-    return true;
+inline bool same_label(const std::string &s, const std::string &t) {
+    return s.size() == t.size() && std::memcmp(s.data(), t.data(), s.size()) == 0;
 }
 
 }  // namespace
 
 History History::build(const space::Space &space, const std::vector<trials::TrialPtr> &docs) {
     History h;
-    const size_t n_params = space.params().size();
+    const size_t n_params = space.params().size(), n_docs = docs.size();
+    h.tids.resize(n_docs);
+    h.losses.resize(n_docs);
+    // Each parameter's observations are written in place, then trimmed; room
+    // for every trial up front unless that is a lot of (virtual) memory, as
+    // with many conditional parameters.
+    const size_t room = n_params * n_docs <= (size_t{1} << 22) ? n_docs : std::min<size_t>(n_docs, 256);
     h.per_param.resize(n_params);
-    for (auto &obs : h.per_param) obs.reserve(docs.size());
-    h.tids.reserve(docs.size());
-    h.losses.reserve(docs.size());
+    for (auto &obs : h.per_param) obs.resize(room);
+    std::vector<size_t> count(n_params, 0);
     // Trial vals are sorted by label (trials/trial.hpp): merge them against
     // the space's labels in the same order, linear in the number of labels.
     std::vector<uint32_t> by_label(n_params);
@@ -50,19 +50,24 @@ History History::build(const space::Space &space, const std::vector<trials::Tria
               [&](uint32_t a, uint32_t b) { return space.param(a).label < space.param(b).label; });
     std::vector<const std::string *> labels(n_params);
     for (size_t i = 0; i < n_params; ++i) labels[i] = &space.param(by_label[i]).label;
-    for (const auto &doc : docs) {
-        const uint32_t index = static_cast<uint32_t>(h.tids.size());
-        h.tids.push_back(doc->tid);
-        const double loss = loss_of(*doc);
+    auto add = [&](uint32_t p, uint32_t index, double value) {
+        Observations &obs = h.per_param[p];
+        if (count[p] == obs.size()) obs.resize(std::min(n_docs, 2 * obs.size() + 1));
+        obs[count[p]++] = {index, value};
+    };
+    for (uint32_t index = 0; index < n_docs; ++index) {
+        const trials::Trial &doc = *docs[index];
+        h.tids[index] = doc.tid;
+        const double loss = loss_of(doc);
         // hyperopt uses result.loss whatever the status; a missing loss is +inf.
-        h.losses.push_back(std::isnan(loss) ? INFINITY : loss);
-        const auto &vals = doc->vals;
+        h.losses[index] = std::isnan(loss) ? INFINITY : loss;
+        const auto &vals = doc.vals;
         // Usually a trial of this space has exactly its labels, in order.
         bool exact = vals.size() == n_params;
         for (size_t i = 0; exact && i < n_params; ++i) exact = same_label(vals[i].label, *labels[i]);
         if (exact) {
             for (size_t i = 0; i < n_params; ++i)
-                if (vals[i].active) h.per_param[by_label[i]].push_back({index, vals[i].value});
+                if (vals[i].active) add(by_label[i], index, vals[i].value);
             continue;
         }
         size_t k = 0;
@@ -76,13 +81,14 @@ History History::build(const space::Space &space, const std::vector<trials::Tria
                     continue;
                 }
                 if (c == 0) {
-                    if (vals[k].active) h.per_param[by_label[i]].push_back({index, vals[k].value});
+                    if (vals[k].active) add(by_label[i], index, vals[k].value);
                     ++k;
                 }
                 break;
             }
         }
     }
+    for (size_t p = 0; p < n_params; ++p) h.per_param[p].resize(count[p]);
     return h;
 }
 

@@ -5,6 +5,7 @@
 
 #include <vector>
 
+#include "algo/uninit_vector.hpp"
 #include "space/space.hpp"
 #include "trials/trial.hpp"
 
@@ -15,10 +16,12 @@ struct Observation {
     double value;
 };
 
+using Observations = UninitVector<Observation>;
+
 struct History {
     std::vector<int64_t> tids;   // tid order
     std::vector<double> losses;  // +inf when a trial has no finite loss (pending, failed)
-    std::vector<std::vector<Observation>> per_param;
+    std::vector<Observations> per_param;
 
     static History build(const space::Space &space, const std::vector<trials::TrialPtr> &docs);
 };

@@ -10,11 +10,13 @@
 #include "algo/tpe/gauss_blocks.hpp"
 #include "algo/tpe/mixture.hpp"
 #include "algo/tpe/parzen.hpp"
+#include "algo/tpe/simd.hpp"
 #include "algo/tpe/sort_values.hpp"
 #include "algo/tpe/tpe.hpp"
 #include "cmocka.hpp"
 #include "core/mathx.hpp"
 #include "fmin/new_trial.hpp"
+#include "space/prior.hpp"
 #include "space/space.hpp"
 
 // exp4 takes and returns 32-byte vectors: an inline function, so the AVX
@@ -483,6 +485,72 @@ static void simd_variants_agree(void **) {
     }
 }
 
+// A history of n trials of `sp`: prior draws, half of them moved next to an
+// earlier trial's values (clusters and exact ties, as TPE produces), a few
+// pending.
+static std::vector<trials::TrialPtr> clustered_history(const space::Space &sp, int n, uint64_t seed) {
+    fmin::TrialFactory factory(sp, std::nullopt, "f");
+    Rng rng(seed);
+    std::vector<space::Vals> all;
+    std::vector<trials::TrialPtr> history;
+    for (int tid = 0; tid < n; ++tid) {
+        space::Vals v = space::sample_prior(sp, rng);
+        if (tid > 5 && rng.uniform() < 0.5) {
+            const space::Vals &o = all[rng.below(all.size())];
+            for (size_t p = 0; p < v.value.size(); ++p)
+                if (v.active[p] && o.active[p]) v.value[p] = o.value[p];
+        }
+        all.push_back(v);
+        trials::Trial t = factory.make(tid, v);
+        double loss = 0;
+        for (size_t p = 0; p < v.value.size(); ++p)
+            if (v.active[p]) loss += std::pow(std::sin(v.value[p] * static_cast<double>(p + 1)) + 0.3 * v.value[p], 2);
+        if (rng.uniform() < 0.95) {
+            t.state = trials::kDone;
+            t.result = Json{{"status", "ok"}, {"loss", loss}};
+        }
+        history.push_back(std::make_shared<const trials::Trial>(t));
+    }
+    return history;
+}
+
+static const char *const kEveryDistribution = R"({
+    "u": {"hp": "uniform", "label": "u", "low": -5, "high": 5},
+    "qu": {"hp": "quniform", "label": "qu", "low": 0, "high": 10, "q": 3},
+    "lu": {"hp": "loguniform", "label": "lu", "low": -2, "high": 3},
+    "qlu": {"hp": "qloguniform", "label": "qlu", "low": 0, "high": 3, "q": 2},
+    "n": {"hp": "normal", "label": "n", "mu": 4, "sigma": 7},
+    "qn": {"hp": "qnormal", "label": "qn", "mu": 0, "sigma": 10, "q": 2},
+    "ln": {"hp": "lognormal", "label": "ln", "mu": -2, "sigma": 2},
+    "qln": {"hp": "qlognormal", "label": "qln", "mu": 0, "sigma": 2, "q": 1},
+    "c": {"hp": "choice", "label": "c", "options": [0, 1, 2]},
+    "r": {"hp": "randint", "label": "r", "low": 12, "high": 25}
+})";
+
+static bool same_bits(const space::Vals &a, const space::Vals &b) {
+    return a.active == b.active && std::memcmp(a.value.data(), b.value.data(), a.value.size() * sizeof(double)) == 0;
+}
+
+// Whole suggestions are the same bits with the generic and the AVX2 code.
+static void suggestions_same_on_every_variant(void **) {
+    if (!simd::avx2_available()) {
+        print_message("no AVX2 on this machine: only the generic variant runs\n");
+        return;
+    }
+    const auto sp = space::Space::from_json(Json::parse(kEveryDistribution));
+    algo::Tpe tpe;
+    for (int n : {25, 300, 2000}) {
+        const auto history = clustered_history(sp, n, static_cast<uint64_t>(n));
+        for (uint64_t seed = 0; seed < 8; ++seed) {
+            simd::set_active(simd::Isa::Generic);
+            const auto generic = tpe.suggest({n}, sp, history, seed);
+            simd::set_active(simd::Isa::Avx2);
+            const auto avx2 = tpe.suggest({n}, sp, history, seed);
+            if (!same_bits(generic[0], avx2[0])) fail_msg("%d trials, seed %llu: variants differ", n, (unsigned long long)seed);
+        }
+    }
+}
+
 int main() {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(parzen_without_observations),
@@ -502,6 +570,7 @@ int main() {
         cmocka_unit_test(densities_match_full_sums),
         cmocka_unit_test(parzen_matches_reference),
         cmocka_unit_test(simd_variants_agree),
+        cmocka_unit_test(suggestions_same_on_every_variant),
     };
     return cmocka_run_group_tests(tests, nullptr, nullptr);
 }

@@ -6,9 +6,8 @@
 
 #include "core/mathx.hpp"
 
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#ifdef HOPT_HAVE_AVX2_VARIANT
 #include <immintrin.h>  // declares the gather builtin used by the AVX2 variant
-#define HOPT_AVX2_VARIANT 1
 #endif
 
 namespace hopt::algo::tpe {
@@ -31,41 +30,63 @@ void GaussBlocks::pad() {
     }
 }
 
-void GaussBlocks::finish() {
-    const size_t nb = mu.size() / kBlock;
-    mu_lo.resize(nb);
-    mu_hi.resize(nb);
-    is_min.resize(nb);
-    log_lw_max.resize(nb);
+namespace {
+
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wpsabi"
+
+// Bounds of every block, and over the blocks on each side.
+[[gnu::always_inline]] inline void finish_body(GaussBlocks &g) {
+    const size_t nb = g.mu.size() / kBlock;
+    g.mu_lo.resize(nb);
+    g.mu_hi.resize(nb);
+    g.is_min.resize(nb);
+    g.log_lw_max.resize(nb);
     for (size_t b = 0; b < nb; ++b) {
         const size_t begin = b * kBlock;
-        // Padding (is +inf, lw 0) changes neither bound.
-        double s = INFINITY, w = 0;
-        for (size_t i = begin; i < begin + kBlock; ++i) {
-            s = std::min(s, is[i]);
-            w = std::max(w, lw[i]);
+        // Padding (is +inf, lw 0) changes neither bound. Written as x < y ? x
+        // : y (a min instruction); min and max are exact in any order.
+        math::v4df s = math::load4(&g.is[begin]), w = math::load4(&g.lw[begin]);
+        for (size_t i = begin + 4; i < begin + kBlock; i += 4) {
+            const math::v4df si = math::load4(&g.is[i]), wi = math::load4(&g.lw[i]);
+            s = si < s ? si : s;
+            w = wi > w ? wi : w;
         }
-        mu_lo[b] = mu[begin];
-        mu_hi[b] = mu[std::min(n, begin + kBlock) - 1];
-        is_min[b] = s;
-        log_lw_max[b] = std::log(w);
+        g.mu_lo[b] = g.mu[begin];
+        g.mu_hi[b] = g.mu[std::min(g.n, begin + kBlock) - 1];
+        g.is_min[b] = std::min(std::min(s[0], s[1]), std::min(s[2], s[3]));
+        g.log_lw_max[b] = std::log(std::max(std::max(w[0], w[1]), std::max(w[2], w[3])));
     }
-    right_is_min.resize(nb);
-    right_log_lw.resize(nb);
-    left_is_min.resize(nb);
-    left_log_lw.resize(nb);
+    g.right_is_min.resize(nb);
+    g.right_log_lw.resize(nb);
+    g.left_is_min.resize(nb);
+    g.left_log_lw.resize(nb);
     for (size_t b = nb; b-- > 0;) {
-        right_is_min[b] = b + 1 < nb ? std::min(is_min[b], right_is_min[b + 1]) : is_min[b];
-        right_log_lw[b] = b + 1 < nb ? std::max(log_lw_max[b], right_log_lw[b + 1]) : log_lw_max[b];
+        g.right_is_min[b] = b + 1 < nb ? std::min(g.is_min[b], g.right_is_min[b + 1]) : g.is_min[b];
+        g.right_log_lw[b] = b + 1 < nb ? std::max(g.log_lw_max[b], g.right_log_lw[b + 1]) : g.log_lw_max[b];
     }
     for (size_t b = 0; b < nb; ++b) {
-        left_is_min[b] = b > 0 ? std::min(is_min[b], left_is_min[b - 1]) : is_min[b];
-        left_log_lw[b] = b > 0 ? std::max(log_lw_max[b], left_log_lw[b - 1]) : log_lw_max[b];
+        g.left_is_min[b] = b > 0 ? std::min(g.is_min[b], g.left_is_min[b - 1]) : g.is_min[b];
+        g.left_log_lw[b] = b > 0 ? std::max(g.log_lw_max[b], g.left_log_lw[b - 1]) : g.log_lw_max[b];
     }
     // Skipped blocks each hold at most 16 terms below e^-cut of the sum, so
     // all of them together less than (16 * blocks) e^-cut = e^-32 of it.
-    cut = 32.0 + std::log(static_cast<double>(mu.size()));
+    g.cut = 32.0 + std::log(static_cast<double>(g.mu.size()));
 }
+
+void finish_generic(GaussBlocks &g) { finish_body(g); }
+HOPT_SIMD_AVX2_TARGET void finish_avx2(GaussBlocks &g) { finish_body(g); }
+
+#pragma GCC diagnostic pop
+
+}  // namespace
+
+void GaussBlocks::finish() {
+    if (simd::active() == simd::Isa::Avx2) finish_avx2(*this);
+    else finish_generic(*this);
+}
+
+
 
 size_t GaussBlocks::home(double y) const {
     const size_t i = static_cast<size_t>(std::lower_bound(mu.begin(), mu.begin() + static_cast<std::ptrdiff_t>(n), y) -
@@ -97,7 +118,7 @@ struct Sum {
 struct LaneTable {
     math::v4di operator()(math::v4di j) const { return math::exp4_table(j); }
 };
-#ifdef HOPT_AVX2_VARIANT
+#ifdef HOPT_HAVE_AVX2_VARIANT
 struct GatherTable {
     // Only ever inlined into the AVX2 variant, where the builtin is allowed.
     [[gnu::always_inline]] math::v4di operator()(math::v4di j) const {
@@ -181,24 +202,18 @@ namespace simd {
 
 double log_sum_generic(const GaussBlocks &g, double y) { return log_sum_body(g, y, LaneTable{}); }
 
-#ifdef HOPT_AVX2_VARIANT
 // The same code compiled for AVX2: four lanes per instruction instead of two,
 // and the exp table read by a gather (the same values).
-__attribute__((target("avx2"))) double log_sum_avx2(const GaussBlocks &g, double y) {
-    return log_sum_body(g, y, GatherTable{});
-}
-bool avx2_available() { return __builtin_cpu_supports("avx2"); }
+#ifdef HOPT_HAVE_AVX2_VARIANT
+HOPT_SIMD_AVX2_TARGET double log_sum_avx2(const GaussBlocks &g, double y) { return log_sum_body(g, y, GatherTable{}); }
 #else
 double log_sum_avx2(const GaussBlocks &g, double y) { return log_sum_body(g, y, LaneTable{}); }
-bool avx2_available() { return false; }
 #endif
 
 }  // namespace simd
 
 double log_sum(const GaussBlocks &g, double y) {
-    static double (*const variant)(const GaussBlocks &, double) =
-        simd::avx2_available() ? simd::log_sum_avx2 : simd::log_sum_generic;
-    return variant(g, y);
+    return simd::active() == simd::Isa::Avx2 ? simd::log_sum_avx2(g, y) : simd::log_sum_generic(g, y);
 }
 
 }  // namespace hopt::algo::tpe

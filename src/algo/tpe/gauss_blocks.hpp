@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "algo/tpe/simd.hpp"
 #include "algo/uninit_vector.hpp"
 
 namespace hopt::algo::tpe {
@@ -64,9 +65,8 @@ struct GaussBlocks {
 double log_sum(const GaussBlocks &g, double y);
 
 namespace simd {
-// The variants behind log_sum, for tests; avx2 only where available().
+// The variants behind log_sum (simd.hpp), for tests.
 double log_sum_generic(const GaussBlocks &g, double y);
-bool avx2_available();
 double log_sum_avx2(const GaussBlocks &g, double y);
 }  // namespace simd
 

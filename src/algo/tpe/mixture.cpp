@@ -117,7 +117,7 @@ double accepted_mass(const ParzenMixture &m, Bounds b, double *cumulative) {
 
 // The observations' components into blocks, the prior apart: lw = w (scale /
 // sigma) for densities, lw = w for bin masses (scale 0).
-void fill_blocks(const ParzenMixture &m, double scale, GaussBlocks &g) {
+[[gnu::always_inline]] inline void fill_body(const ParzenMixture &m, double scale, GaussBlocks &g) {
     static_assert(kBlock == kPad, "blocks are made of whole padded arrays");
     g.allocate(m.n);
     const size_t padded = g.mu.size();  // = m.mus.size()
@@ -141,6 +141,14 @@ void fill_blocks(const ParzenMixture &m, double scale, GaussBlocks &g) {
     g.out_mu = m.prior_mu;
     g.out_is = 1.0 / std::max(m.prior_sigma, kEps);
     g.out_lw = scale > 0 ? m.prior_weight * (scale / m.prior_sigma) : m.prior_weight;
+}
+
+void fill_generic(const ParzenMixture &m, double scale, GaussBlocks &g) { fill_body(m, scale, g); }
+HOPT_SIMD_AVX2_TARGET void fill_avx2(const ParzenMixture &m, double scale, GaussBlocks &g) { fill_body(m, scale, g); }
+
+void fill_blocks(const ParzenMixture &m, double scale, GaussBlocks &g) {
+    if (simd::active() == simd::Isa::Avx2) fill_avx2(m, scale, g);
+    else fill_generic(m, scale, g);
     g.finish();
 }
 

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "algo/tpe/simd.hpp"
 #include "algo/tpe/sort_values.hpp"
 #include "core/mathx.hpp"
 
@@ -29,14 +30,16 @@ struct ForgettingRamp {
     ForgettingRamp(size_t n, size_t lf)
         : ramp(static_cast<double>(lf && n > lf ? n - lf : 0)), start(1.0 / static_cast<double>(n)),
           span(1.0 - start), denom(ramp > 1 ? ramp - 1 : 1) {}
-    double operator()(double age) const { return age < ramp ? start + span * age / denom : 1.0; }
-    v4df operator()(v4df age) const { return age < ramp ? start + span * age / denom : 1.0; }
+    [[gnu::always_inline]] double operator()(double age) const {
+        return age < ramp ? start + span * age / denom : 1.0;
+    }
+    [[gnu::always_inline]] v4df operator()(v4df age) const { return age < ramp ? start + span * age / denom : 1.0; }
 };
 
 // out[i] = clip(max(mu[i] - mu[i-1], mu[i+1] - mu[i])) for i in [0, count):
 // the bandwidths of components whose neighbours are in mu. Returns the
 // largest.
-double bandwidths(const double *mu, double *out, size_t count, double lo, double hi) {
+[[gnu::always_inline]] inline double bandwidths(const double *mu, double *out, size_t count, double lo, double hi) {
     auto one = [&](double left, double right) {
         const double g = right > left ? right : left;
         const double upper = hi < g ? hi : g;
@@ -88,8 +91,10 @@ std::vector<double> linear_forgetting_weights(size_t n, size_t lf) {
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wpsabi"
 
-ParzenMixture adaptive_parzen(const SortedObservations &obs, double prior_weight, double prior_mu,
-                              double prior_sigma, size_t lf) {
+namespace {
+
+[[gnu::always_inline]] inline ParzenMixture parzen_body(const SortedObservations &obs, double prior_weight,
+                                                        double prior_mu, double prior_sigma, size_t lf) {
     ParzenMixture m;
     const size_t n = obs.values.size(), padded = padded_size(n);
     const double *v = obs.values.data();
@@ -155,6 +160,24 @@ ParzenMixture adaptive_parzen(const SortedObservations &obs, double prior_weight
         w[i] = 0.0;
     }
     return m;
+}
+
+ParzenMixture parzen_generic(const SortedObservations &obs, double prior_weight, double prior_mu, double prior_sigma,
+                             size_t lf) {
+    return parzen_body(obs, prior_weight, prior_mu, prior_sigma, lf);
+}
+
+HOPT_SIMD_AVX2_TARGET ParzenMixture parzen_avx2(const SortedObservations &obs, double prior_weight, double prior_mu,
+                                                double prior_sigma, size_t lf) {
+    return parzen_body(obs, prior_weight, prior_mu, prior_sigma, lf);
+}
+
+}  // namespace
+
+ParzenMixture adaptive_parzen(const SortedObservations &obs, double prior_weight, double prior_mu,
+                              double prior_sigma, size_t lf) {
+    return simd::active() == simd::Isa::Avx2 ? parzen_avx2(obs, prior_weight, prior_mu, prior_sigma, lf)
+                                             : parzen_generic(obs, prior_weight, prior_mu, prior_sigma, lf);
 }
 
 #pragma GCC diagnostic pop

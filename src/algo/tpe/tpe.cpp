@@ -74,7 +74,7 @@ struct SortedSplit {
 };
 
 template <class Transform>
-SortedSplit split_sorted(const std::vector<Observation> &obs, const std::vector<uint8_t> &good, Transform transform) {
+SortedSplit split_sorted(const Observations &obs, const std::vector<uint8_t> &good, Transform transform) {
     const size_t n = obs.size();
     UninitVector<tpe::ValueIndex> group[2], scratch;  // above, below
     group[0].resize(n);
@@ -100,7 +100,7 @@ SortedSplit split_sorted(const std::vector<Observation> &obs, const std::vector<
     return out;
 }
 
-double suggest_numeric(const Param &p, const std::vector<Observation> &obs, const std::vector<uint8_t> &good,
+double suggest_numeric(const Param &p, const Observations &obs, const std::vector<uint8_t> &good,
                        const Settings &st, Rng &rng) {
     const bool log_space = p.dist == Dist::LogUniform || p.dist == Dist::QLogUniform ||
                            p.dist == Dist::LogNormal || p.dist == Dist::QLogNormal;
