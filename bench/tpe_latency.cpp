@@ -5,14 +5,23 @@
 // Space: P independent uniform(-5, 5) parameters p0..p{P-1}. History: N DONE
 // trials with uniform random values, loss = sum of squares (as
 // bench/ref/tpe_latency.py). Timed: Tpe::suggest for one new trial (what
-// hyperopt's tpe.suggest does), and hopt_ask through the C API (refresh +
-// suggest + storing the trial). Memory: heap bytes per stored trial.
+// hyperopt's tpe.suggest does). Memory: heap bytes per stored trial.
+//
+// Tpe keeps what it derived from the trials for the next suggestion
+// (algo/tpe/sorted_history.hpp), so the history each call sees matters:
+//   "seconds"             fmin's pattern: each timed call sees the previous
+//                         call's trials plus one (N, N+1, ...), on one Tpe;
+//   "seconds_cold"        nothing reused: a fresh Tpe for every call (what
+//                         hyperopt's tpe.suggest does every time);
+//   "seconds_same"        the same N trials every call, on one Tpe.
+// compare.py reads "seconds" (the others ride along in the same rows).
 //
 // Output: JSON lines, as the reference script's.
 #include <malloc.h>
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -63,8 +72,16 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
 }
 
 double median(std::vector<double> v) {
+    if (v.empty()) return NAN;
     std::sort(v.begin(), v.end());
     return v[v.size() / 2];
+}
+
+std::string json_number(double x) {
+    if (std::isnan(x)) return "null";
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.9g", x);
+    return buf;
 }
 
 std::vector<int> int_list(const char *s) {
@@ -83,36 +100,66 @@ int main(int argc, char **argv) {
     std::vector<int> n_trials{100, 1000, 10000}, n_params{1, 4, 16};
     int reps = 50;
     uint64_t seed = 0;
+    std::string mode = "all";
     for (int i = 1; i + 1 < argc; i += 2) {
         const std::string flag = argv[i];
         if (flag == "--trials") n_trials = int_list(argv[i + 1]);
         else if (flag == "--params") n_params = int_list(argv[i + 1]);
         else if (flag == "--reps") reps = std::atoi(argv[i + 1]);
         else if (flag == "--seed") seed = std::strtoull(argv[i + 1], nullptr, 10);
+        else if (flag == "--mode") mode = argv[i + 1];
         else {
-            std::fprintf(stderr, "usage: %s [--trials 100,1000,10000] [--params 1,4,16] [--reps K] [--seed S]\n",
+            std::fprintf(stderr,
+                         "usage: %s [--trials 100,1000,10000] [--params 1,4,16] [--reps K] [--seed S]\n"
+                         "          [--mode all|incremental|cold|same]   (one mode: for profilers)\n",
                          argv[0]);
             return 2;
         }
     }
-    algo::Tpe tpe;
     for (int p : n_params) {
         const space::Space sp = make_space(p);
         for (int n : n_trials) {
-            std::vector<trials::TrialPtr> history;
-            for (auto &t : make_history(sp, n, seed)) history.push_back(std::make_shared<const trials::Trial>(std::move(t)));
-            tpe.suggest({n}, sp, history, seed);  // warm-up
-            std::vector<double> times;
-            for (int r = 0; r < reps; ++r) {
+            std::vector<trials::TrialPtr> all;
+            for (auto &t : make_history(sp, n + reps, seed))
+                all.push_back(std::make_shared<const trials::Trial>(std::move(t)));
+            const std::vector<trials::TrialPtr> first(all.begin(), all.begin() + n);
+            std::vector<double> incremental, cold, same;
+            auto run = [&](const char *name) { return mode == "all" || mode == name; };
+            if (run("incremental")) {  // fmin's pattern: one more trial each call
+                algo::Tpe tpe;
+                tpe.suggest({n}, sp, std::vector<trials::TrialPtr>(all.begin(), all.begin() + n - 1), seed);
+                for (int r = 0; r < reps; ++r) {
+                    const std::vector<trials::TrialPtr> history(all.begin(), all.begin() + n + r);
+                    const auto t0 = std::chrono::steady_clock::now();
+                    const auto out = tpe.suggest({n + r}, sp, history, seed + 1 + static_cast<uint64_t>(r));
+                    incremental.push_back(seconds_since(t0));
+                    if (out.size() != 1) return 1;
+                }
+            }
+            for (int r = 0; r < reps && run("cold"); ++r) {  // nothing to reuse
+                const algo::Tpe tpe;
                 const auto t0 = std::chrono::steady_clock::now();
-                const auto out = tpe.suggest({n}, sp, history, seed + 1 + static_cast<uint64_t>(r));
-                times.push_back(seconds_since(t0));
+                const auto out = tpe.suggest({n}, sp, first, seed + 1 + static_cast<uint64_t>(r));
+                cold.push_back(seconds_since(t0));
                 if (out.size() != 1) return 1;
             }
-            std::printf("{\"impl\":\"hopt\",\"n_trials\":%d,\"n_params\":%d,\"seconds\":%.9g,\"reps\":%d}\n", n, p,
-                        median(times), reps);
+            if (run("same")) {  // the same trials every call
+                algo::Tpe tpe;
+                tpe.suggest({n}, sp, first, seed);
+                for (int r = 0; r < reps; ++r) {
+                    const auto t0 = std::chrono::steady_clock::now();
+                    const auto out = tpe.suggest({n}, sp, first, seed + 1 + static_cast<uint64_t>(r));
+                    same.push_back(seconds_since(t0));
+                    if (out.size() != 1) return 1;
+                }
+            }
+            std::printf("{\"impl\":\"hopt\",\"n_trials\":%d,\"n_params\":%d,\"seconds\":%s,\"seconds_cold\":%s,"
+                        "\"seconds_same\":%s,\"reps\":%d}\n",
+                        n, p, json_number(median(incremental)).c_str(), json_number(median(cold)).c_str(),
+                        json_number(median(same)).c_str(), reps);
             std::fflush(stdout);
         }
+        if (mode != "all") continue;
         // Heap bytes per trial held by the in-memory store, at the largest N.
         const int n = *std::max_element(n_trials.begin(), n_trials.end());
         const size_t before = mallinfo2().uordblks;

@@ -3,6 +3,7 @@
 // tid order, beside each trial's loss.
 #pragma once
 
+#include <string>
 #include <vector>
 
 #include "algo/uninit_vector.hpp"
@@ -18,6 +19,24 @@ struct Observation {
 
 using Observations = UninitVector<Observation>;
 
+// Reads one trial document the way the algorithms see it.
+class TrialReader {
+public:
+    explicit TrialReader(const space::Space &space);
+    // result.loss whatever the status; +inf when missing or not a number
+    // (pending and failed trials count as the worst), as hyperopt.
+    static double loss(const trials::Trial &t);
+    // Calls emit(parameter index, value) for each active parameter of the
+    // space, in label order.
+    template <class Emit>
+    void values(const trials::Trial &t, Emit &&emit) const;
+
+private:
+    std::vector<uint32_t> by_label_;             // parameter indices in label order
+    std::vector<const std::string *> labels_;    // their labels
+    static bool same_label(const std::string &a, const std::string &b);
+};
+
 struct History {
     std::vector<int64_t> tids;   // tid order
     std::vector<double> losses;  // +inf when a trial has no finite loss (pending, failed)
@@ -25,5 +44,36 @@ struct History {
 
     static History build(const space::Space &space, const std::vector<trials::TrialPtr> &docs);
 };
+
+template <class Emit>
+void TrialReader::values(const trials::Trial &t, Emit &&emit) const {
+    const size_t n_params = labels_.size();
+    const auto &vals = t.vals;
+    // Trial vals are sorted by label (trials/trial.hpp), and usually a trial
+    // of this space has exactly its labels.
+    bool exact = vals.size() == n_params;
+    for (size_t i = 0; exact && i < n_params; ++i) exact = same_label(vals[i].label, *labels_[i]);
+    if (exact) {
+        for (size_t i = 0; i < n_params; ++i)
+            if (vals[i].active) emit(by_label_[i], vals[i].value);
+        return;
+    }
+    // Otherwise merge them against the space's labels, linear in both.
+    size_t k = 0;
+    for (size_t i = 0; i < n_params; ++i) {
+        while (k < vals.size()) {
+            const int c = vals[k].label.compare(*labels_[i]);
+            if (c < 0) {
+                ++k;
+                continue;
+            }
+            if (c == 0) {
+                if (vals[k].active) emit(by_label_[i], vals[k].value);
+                ++k;
+            }
+            break;
+        }
+    }
+}
 
 }  // namespace hopt::algo

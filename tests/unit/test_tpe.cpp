@@ -5,12 +5,14 @@
 #include <cmath>
 #include <cstring>
 #include <map>
+#include <thread>
 #include <vector>
 
 #include "algo/tpe/gauss_blocks.hpp"
 #include "algo/tpe/mixture.hpp"
 #include "algo/tpe/parzen.hpp"
 #include "algo/tpe/simd.hpp"
+#include "algo/tpe/sorted_history.hpp"
 #include "algo/tpe/sort_values.hpp"
 #include "algo/tpe/tpe.hpp"
 #include "cmocka.hpp"
@@ -467,13 +469,13 @@ static void simd_variants_agree(void **) {
             std::sort(sorted.begin(), sorted.end());
             for (size_t i = 0; i < n; ++i) {
                 g.mu[i] = sorted[i];
-                g.is[i] = 1.0 / (0.01 + rng.uniform());
+                g.h[i] = 1.0 / (0.01 + rng.uniform());
                 g.lw[i] = rng.uniform();
             }
             g.pad();
             g.finish();
             g.out_mu = 0.0;
-            g.out_is = 0.1;
+            g.out_h = 0.1;
             g.out_lw = 0.5;
             for (int k = 0; k < 200; ++k) {
                 const double y = rng.uniform(-7, 7);
@@ -551,6 +553,101 @@ static void suggestions_same_on_every_variant(void **) {
     }
 }
 
+// A new version of a trial document: a state change, or (values) an edit.
+static trials::TrialPtr revised(const trials::TrialPtr &t, double loss, bool change_values) {
+    trials::Trial copy = *t;
+    copy.state = trials::kDone;
+    copy.result = Json{{"status", "ok"}, {"loss", loss}};
+    copy.version += 1;
+    if (change_values)
+        for (auto &v : copy.vals)
+            if (v.active && !v.integer) v.value *= 0.5;
+    return std::make_shared<const trials::Trial>(copy);
+}
+
+// Suggestions with the cache between calls (one Tpe object, as fmin uses it)
+// are the same bits as without (a fresh Tpe every call), through growing
+// histories, state changes, edited values and a change of space.
+static void cache_is_invisible(void **) {
+    const auto sp = space::Space::from_json(Json::parse(kEveryDistribution));
+    const auto other = space::Space::from_json(Json::parse(R"({"u": {"hp": "uniform", "label": "u", "low": 0, "high": 1}})"));
+    std::vector<trials::TrialPtr> all = clustered_history(sp, 400, 21);
+    const std::vector<trials::TrialPtr> small = clustered_history(other, 50, 22);
+    algo::Tpe cached;
+    Rng rng(23);
+    std::vector<trials::TrialPtr> history(all.begin(), all.begin() + 20);
+    for (int step = 0; step < 120; ++step) {
+        const size_t n = history.size();
+        // fmin: the last few trials finish, one new trial arrives; now and
+        // then an older trial's values are edited, or another space is used.
+        if (rng.uniform() < 0.5) {
+            const size_t i = n - 1 - rng.below(std::min<size_t>(n, 5));
+            history[i] = revised(history[i], rng.uniform(), false);
+        }
+        if (step % 37 == 36) {
+            const size_t i = rng.below(n);
+            history[i] = revised(history[i], 1.0, true);
+        }
+        history.push_back(all[n]);
+        const bool elsewhere = step % 29 == 28;
+        const auto &space = elsewhere ? other : sp;
+        const auto &trials = elsewhere ? small : history;
+        const uint64_t seed = rng.next_u64();
+        const auto with_cache = cached.suggest({1000}, space, trials, seed);
+        const auto without = algo::Tpe().suggest({1000}, space, trials, seed);
+        if (!same_bits(with_cache[0], without[0])) fail_msg("step %d: the cache changed the suggestion", step);
+    }
+}
+
+// What the cache reuses in fmin's pattern: every earlier trial and every
+// parameter's order, merged with the new trial's values.
+static void cache_reuses_earlier_trials(void **) {
+    const auto sp = space::Space::from_json(Json::parse(kEveryDistribution));
+    const std::vector<trials::TrialPtr> all = clustered_history(sp, 301, 24);
+    const std::vector<trials::TrialPtr> first(all.begin(), all.begin() + 300);
+    const auto before = SortedHistory::build(sp, first, nullptr);
+    std::vector<trials::TrialPtr> next = all;
+    next[299] = revised(next[299], 0.5, false);  // finished meanwhile
+    const auto after = SortedHistory::build(sp, next, before.get());
+    assert_int_equal(after->reused_trials(), 300);
+    assert_int_equal(after->merged_params(), sp.params().size());
+    const auto fresh = SortedHistory::build(sp, next, nullptr);
+    assert_int_equal(fresh->reused_trials(), 0);
+    for (size_t p = 0; p < sp.params().size(); ++p) {
+        const auto &a = after->param(p), &b = fresh->param(p);
+        assert_int_equal(a.order.size(), b.order.size());
+        assert_true(std::equal(a.order.begin(), a.order.end(), b.order.begin()));
+        assert_true(std::memcmp(a.key.data(), b.key.data(), a.key.size() * sizeof(double)) == 0);
+    }
+    for (size_t i = 0; i < next.size(); ++i) assert_true(after->losses()[i] == fresh->losses()[i]);
+    // edited values: nothing carries over
+    next[10] = revised(next[10], 0.5, true);
+    assert_int_equal(SortedHistory::build(sp, next, after.get())->reused_trials(), 0);
+}
+
+// One Tpe object used by several threads at once gives each the suggestion
+// it would get alone.
+static void cache_is_thread_safe(void **) {
+    const auto sp = space::Space::from_json(Json::parse(kEveryDistribution));
+    std::vector<std::vector<trials::TrialPtr>> histories;
+    for (int k = 0; k < 4; ++k) histories.push_back(clustered_history(sp, 100 + 37 * k, 30 + static_cast<uint64_t>(k)));
+    std::vector<space::Vals> want;
+    for (int k = 0; k < 4; ++k) want.push_back(algo::Tpe().suggest({999}, sp, histories[static_cast<size_t>(k)], 7)[0]);
+    const algo::Tpe shared;
+    std::vector<int> wrong(4, 0);
+    std::vector<std::thread> threads;
+    for (int k = 0; k < 4; ++k) {
+        threads.emplace_back([&, k] {
+            for (int rep = 0; rep < 15; ++rep) {
+                const size_t h = static_cast<size_t>((k + rep) % 4);
+                if (!same_bits(shared.suggest({999}, sp, histories[h], 7)[0], want[h])) ++wrong[static_cast<size_t>(k)];
+            }
+        });
+    }
+    for (auto &t : threads) t.join();
+    for (int k = 0; k < 4; ++k) assert_int_equal(wrong[static_cast<size_t>(k)], 0);
+}
+
 int main() {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(parzen_without_observations),
@@ -571,6 +668,9 @@ int main() {
         cmocka_unit_test(parzen_matches_reference),
         cmocka_unit_test(simd_variants_agree),
         cmocka_unit_test(suggestions_same_on_every_variant),
+        cmocka_unit_test(cache_is_invisible),
+        cmocka_unit_test(cache_reuses_earlier_trials),
+        cmocka_unit_test(cache_is_thread_safe),
     };
     return cmocka_run_group_tests(tests, nullptr, nullptr);
 }

@@ -22,22 +22,23 @@ namespace hopt::algo::tpe {
 
 inline constexpr size_t kBlock = 16;
 
-// log sum_i lw_i exp(-0.5 ((y - mu_i) is_i)^2): a normal mixture's density up
-// to a constant factor, with lw_i = w_i (s / sigma_i) for a common scale s
-// and is_i = 1 / sigma_i. One component (the prior of TPE's estimator, whose
-// width would defeat the bounds of any block holding it) stays outside.
+// log sum_i lw_i exp(-(h_i (y - mu_i))^2): a normal mixture's density up to
+// a constant factor, with lw_i = w_i (s / sigma_i) for a common scale s and
+// h_i = sqrt(1/2) / sigma_i. One component (the prior of TPE's estimator,
+// whose width would defeat the bounds of any block holding it) stays outside.
 struct GaussBlocks {
     size_t n = 0;  // components in the blocks
-    // Sorted by mu; padded to whole blocks with mu +inf, is +inf, lw 0.
-    UninitVector<double> mu, is, lw;
-    // Per block: first and last mean, smallest is, log of the largest lw.
-    std::vector<double> mu_lo, mu_hi, is_min, log_lw_max;
+    // Sorted by mu; padded to whole blocks with mu +inf, h +inf, lw 0.
+    UninitVector<double> mu, h, lw;
+    // Per block: first and last mean, smallest h, log of the largest lw
+    // (rounded up).
+    std::vector<double> mu_lo, mu_hi, h_min, log_lw_max;
     // The same bounds over blocks b..end (walking right) and 0..b (left).
-    std::vector<double> right_is_min, right_log_lw, left_is_min, left_log_lw;
+    std::vector<double> right_h_min, right_log_lw, left_h_min, left_log_lw;
     // The component outside the blocks (lw 0: none).
-    double out_mu = 0, out_is = 1, out_lw = 0;
+    double out_mu = 0, out_h = 1, out_lw = 0;
 
-    // Sizes mu, is, lw for n components and their padding; once the caller
+    // Sizes mu, h, lw for n components and their padding; once the caller
     // has filled them, pad() sets the padding and finish() the bounds.
     void allocate(size_t components);
     void pad();
@@ -48,13 +49,11 @@ struct GaussBlocks {
     size_t home(double y) const;
     // Largest log-term possible in block b, or in blocks b.. (right) / ..b
     // (left), for a point at distance d >= 0 from them.
-    double bound(size_t b, double d) const { return log_lw_max[b] - 0.5 * (d * is_min[b]) * (d * is_min[b]); }
+    double bound(size_t b, double d) const { return log_lw_max[b] - (d * h_min[b]) * (d * h_min[b]); }
     double bound_right(size_t b, double d) const {
-        return right_log_lw[b] - 0.5 * (d * right_is_min[b]) * (d * right_is_min[b]);
+        return right_log_lw[b] - (d * right_h_min[b]) * (d * right_h_min[b]);
     }
-    double bound_left(size_t b, double d) const {
-        return left_log_lw[b] - 0.5 * (d * left_is_min[b]) * (d * left_is_min[b]);
-    }
+    double bound_left(size_t b, double d) const { return left_log_lw[b] - (d * left_h_min[b]) * (d * left_h_min[b]); }
     // Terms below e^-cut of the running sum are negligible (see above).
     double cut = 0;
 };

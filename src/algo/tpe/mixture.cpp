@@ -122,12 +122,12 @@ double accepted_mass(const ParzenMixture &m, Bounds b, double *cumulative) {
     g.allocate(m.n);
     const size_t padded = g.mu.size();  // = m.mus.size()
     const double *w = m.weights.data(), *mu = m.mus.data(), *sigma = m.sigmas.data();
-    double *gis = g.is.data(), *glw = g.lw.data();
+    double *gh = g.h.data(), *glw = g.lw.data();
     std::memcpy(g.mu.data(), mu, padded * sizeof *mu);
     for (size_t i = 0; i < padded; i += 4) {
         const math::v4df s = math::load4(sigma + i);
-        const math::v4df is = 1.0 / (kEps > s ? kEps : s);  // 1 / max(s, eps)
-        __builtin_memcpy(gis + i, &is, sizeof is);
+        const math::v4df h = M_SQRT1_2 / (kEps > s ? kEps : s);  // sqrt(1/2) / max(s, eps)
+        __builtin_memcpy(gh + i, &h, sizeof h);
     }
     if (scale > 0) {
         for (size_t i = 0; i < padded; i += 4) {
@@ -139,7 +139,7 @@ double accepted_mass(const ParzenMixture &m, Bounds b, double *cumulative) {
     }
     g.pad();
     g.out_mu = m.prior_mu;
-    g.out_is = 1.0 / std::max(m.prior_sigma, kEps);
+    g.out_h = M_SQRT1_2 / std::max(m.prior_sigma, kEps);
     g.out_lw = scale > 0 ? m.prior_weight * (scale / m.prior_sigma) : m.prior_weight;
 }
 

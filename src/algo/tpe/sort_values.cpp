@@ -14,12 +14,7 @@ constexpr size_t kSmall = 24;    // insertion sort up to this many values
 constexpr int kMaxDepth = 4;     // then a comparison sort: adversarial spreads
 
 // The order every method must produce.
-bool before(const ValueIndex &a, const ValueIndex &b) {
-    const bool an = std::isnan(a.value), bn = std::isnan(b.value);
-    if (an != bn) return bn;
-    if (!an && a.value != b.value) return a.value < b.value;
-    return a.index < b.index;
-}
+bool before(const ValueIndex &a, const ValueIndex &b) { return value_before(a.value, a.index, b.value, b.index); }
 
 // Stable for input in index order: an element moves only past larger values.
 void insertion_sort(ValueIndex *a, size_t n) {

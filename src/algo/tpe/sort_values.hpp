@@ -18,6 +18,14 @@ struct ValueIndex {
     uint32_t index;  // position in age (tid) order
 };
 
+// The order: by value, NaN last, ties by index.
+inline bool value_before(double a, uint32_t ia, double b, uint32_t ib) {
+    const bool an = a != a, bn = b != b;
+    if (an != bn) return bn;
+    if (!an && a != b) return a < b;
+    return ia < ib;
+}
+
 // Sorts `items`, given in index order, by value; equal values (-0.0 and 0.0
 // included) keep index order and NaN sorts last, so the result is the unique
 // (value, index) order whatever the method. `scratch` is working memory,

@@ -8,6 +8,7 @@
 #include "algo/tpe/categorical.hpp"
 #include "algo/tpe/mixture.hpp"
 #include "algo/tpe/sort_values.hpp"
+#include "algo/tpe/sorted_history.hpp"
 #include "core/mathx.hpp"
 
 namespace hopt::algo {
@@ -68,39 +69,38 @@ double suggest_categorical(const Param &p, const Split &split, const Settings &s
 }
 
 // One numeric hyperparameter's good and bad observations, each sorted by
-// value (ties in age order) with its age within its own group.
+// value (ties in age order) with its age within its own group: the
+// parameter's order by value, filtered.
 struct SortedSplit {
     tpe::SortedObservations below, above;
 };
 
-template <class Transform>
-SortedSplit split_sorted(const Observations &obs, const std::vector<uint8_t> &good, Transform transform) {
-    const size_t n = obs.size();
-    UninitVector<tpe::ValueIndex> group[2], scratch;  // above, below
-    group[0].resize(n);
-    group[1].resize(n);
-    uint32_t count[2] = {0, 0};
-    for (size_t i = 0; i < n; ++i) {
-        const uint8_t g = good[obs[i].trial];
-        group[g][count[g]] = {transform(obs[i].value), count[g]};
-        ++count[g];
+SortedSplit split_sorted(const tpe::SortedHistory::Param &param, const std::vector<uint8_t> &good) {
+    const size_t m = param.obs.size();
+    UninitVector<uint32_t> age(m);
+    UninitVector<uint8_t> group_of(m);
+    uint32_t count[2] = {0, 0};  // above, below
+    for (size_t j = 0; j < m; ++j) {
+        const uint8_t g = good[param.obs[j].trial];
+        group_of[j] = g;
+        age[j] = count[g]++;
     }
     SortedSplit out;
-    tpe::SortedObservations *sorted[2] = {&out.above, &out.below};
+    tpe::SortedObservations *group[2] = {&out.above, &out.below};
     for (int g = 0; g < 2; ++g) {
-        group[g].resize(count[g]);
-        tpe::sort_by_value(group[g], scratch);
-        sorted[g]->values.resize(count[g]);
-        sorted[g]->ages.resize(count[g]);
-        for (size_t i = 0; i < count[g]; ++i) {
-            sorted[g]->values[i] = group[g][i].value;
-            sorted[g]->ages[i] = group[g][i].index;
-        }
+        group[g]->values.resize(count[g]);
+        group[g]->ages.resize(count[g]);
+    }
+    size_t next[2] = {0, 0};
+    for (const uint32_t j : param.order) {
+        const uint8_t g = group_of[j];
+        group[g]->values[next[g]] = param.key[j];
+        group[g]->ages[next[g]++] = age[j];
     }
     return out;
 }
 
-double suggest_numeric(const Param &p, const Observations &obs, const std::vector<uint8_t> &good,
+double suggest_numeric(const Param &p, const tpe::SortedHistory::Param &obs, const std::vector<uint8_t> &good,
                        const Settings &st, Rng &rng) {
     const bool log_space = p.dist == Dist::LogUniform || p.dist == Dist::QLogUniform ||
                            p.dist == Dist::LogNormal || p.dist == Dist::QLogNormal;
@@ -115,12 +115,9 @@ double suggest_numeric(const Param &p, const Observations &obs, const std::vecto
         prior_mu = p.mu;
         prior_sigma = p.sigma;
     }
-    // Observations enter the estimator in the space they are modelled in.
-    const double floor = p.dist == Dist::QLogUniform ? std::max(math::kEps, std::exp(p.low))
-                         : q > 0                     ? math::kEps
-                                                     : 0.0;
-    const SortedSplit split = log_space ? split_sorted(obs, good, [&](double x) { return std::log(std::max(x, floor)); })
-                                        : split_sorted(obs, good, [](double x) { return x; });
+    // Observations are sorted in the space they are modelled in (log for the
+    // log distributions).
+    const SortedSplit split = split_sorted(obs, good);
     const std::optional<tpe::Bounds> bounds =
         bounded ? std::optional<tpe::Bounds>(tpe::Bounds{p.low, p.high}) : std::nullopt;
     auto model = [&](const tpe::SortedObservations &sorted, bool sample) {
@@ -142,6 +139,8 @@ double suggest_numeric(const Param &p, const Observations &obs, const std::vecto
 
 }  // namespace
 
+Tpe::Tpe(const Tpe &other) : Algorithm(other) {}
+
 Tpe::Tpe()
     : Algorithm({
           {"n_startup_jobs", 20, 0, 1e9, true},
@@ -159,13 +158,23 @@ std::vector<space::Vals> Tpe::suggest(const std::vector<int64_t> &new_tids, cons
 
     const Settings st{get("prior_weight"), static_cast<size_t>(get("n_EI_candidates")),
                       static_cast<size_t>(get("linear_forgetting"))};
-    const History h = History::build(space, history);
-    const size_t n = h.tids.size();
+    std::shared_ptr<const tpe::SortedHistory> previous;
+    {
+        std::lock_guard lock(cache_mu_);
+        previous = cache_;
+    }
+    const std::shared_ptr<const tpe::SortedHistory> sorted = tpe::SortedHistory::build(space, history, previous.get());
+    {
+        std::lock_guard lock(cache_mu_);
+        cache_ = sorted;
+    }
+    const tpe::SortedHistory &h = *sorted;
+    const size_t n = h.size();
     const size_t n_below =
         std::min(static_cast<size_t>(std::ceil(get("gamma") * std::sqrt(static_cast<double>(n)))), kGammaCap);
     // The good set: the n_below smallest losses (ties to the older trial).
     std::vector<std::pair<double, uint32_t>> ranked(n);
-    for (uint32_t i = 0; i < n; ++i) ranked[i] = {h.losses[i], i};
+    for (uint32_t i = 0; i < n; ++i) ranked[i] = {h.losses()[i], i};
     const size_t k = std::min(n_below, n);
     std::partial_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(k), ranked.end());
     std::vector<uint8_t> good(n, 0);
@@ -174,9 +183,9 @@ std::vector<space::Vals> Tpe::suggest(const std::vector<int64_t> &new_tids, cons
     Rng rng(seed);
     space::Vals vals = space::walk_active(space, [&](uint32_t p) {
         const Param &param = space.param(p);
-        if (!space::is_categorical(param.dist)) return suggest_numeric(param, h.per_param[p], good, st, rng);
+        if (!space::is_categorical(param.dist)) return suggest_numeric(param, h.param(p), good, st, rng);
         Split split;
-        for (const auto &o : h.per_param[p]) (good[o.trial] ? split.below : split.above).push_back(o.value);
+        for (const auto &o : h.param(p).obs) (good[o.trial] ? split.below : split.above).push_back(o.value);
         return suggest_categorical(param, split, st, rng);
     });
     return {std::move(vals)};

@@ -4,17 +4,35 @@
 // and pick, node by node, the candidate from l maximising log l - log g.
 #pragma once
 
+#include <memory>
+#include <mutex>
+
 #include "algo/algorithm.hpp"
 
 namespace hopt::algo {
 
+namespace tpe {
+class SortedHistory;
+}
+
 class Tpe final : public Algorithm {
 public:
     Tpe();
+    Tpe(const Tpe &other);  // the parameters, not the cache
     const char *name() const override { return "tpe"; }
     std::unique_ptr<Algorithm> clone() const override { return std::make_unique<Tpe>(*this); }
     std::vector<space::Vals> suggest(const std::vector<int64_t> &new_tids, const space::Space &space,
                                      const std::vector<trials::TrialPtr> &history, uint64_t seed) const override;
+
+private:
+    // The trials as the last suggestion arranged them, for the next one to
+    // build on (tpe/sorted_history.hpp): one per Tpe object, replaced by
+    // every suggestion, so its memory is that of one history. Suggestions
+    // are the same with or without it. suggest() is const and may run in
+    // several threads at once: the pointer is guarded, and what it points to
+    // is immutable.
+    mutable std::mutex cache_mu_;
+    mutable std::shared_ptr<const tpe::SortedHistory> cache_;
 };
 
 }  // namespace hopt::algo
