@@ -9,11 +9,9 @@
 
 namespace hopt::math {
 
-namespace {
-
 // R(z) = P(X > z) exp(z^2 / 2) on [k, k + 1), k = 0..9: degree-14 polynomials
 // in t = z - k - 1/2, lowest power first.
-static const double kTailPoly[10][15] = {
+const double kNormTailPoly[10][15] = {
     {0x1.66027ad4c24afp-2, -0x1.cb062ba5c483p-3, 0x1.e681dfd6a2576p-4, -0x1.c1dcef9571902p-5
      , 0x1.760aa3f140251p-6, -0x1.1d15054d6457fp-7, 0x1.93b1d8d9ce533p-9, -0x1.0c232c98bc333p-10
      , 0x1.50a90990f1111p-12, -0x1.91e24c42c2222p-14, 0x1.ca4a0d12aaaabp-16, -0x1.f481aa2444444p-18
@@ -56,21 +54,6 @@ static const double kTailPoly[10][15] = {
      , -0x1.2744444444444p-38, 0x1.2aaaaaaaaaaabp-41, 0x1.419999999999ap-38},
 };
 
-}  // namespace
-
-double norm_tail(double z) {
-    if (!(z >= 0 && z < 10)) return norm_sf(z);
-    // P(X > z) = R(z) exp(-z^2 / 2) with R smooth: a polynomial per unit
-    // interval (Chebyshev fits to R in long double, relative error below
-    // 4e-16). The rounding of z * z costs a relative 1.1e-16 z^2 / 2.
-    const int k = static_cast<int>(z);
-    const double t = z - (k + 0.5);
-    const double *c = kTailPoly[k];
-    const double p =
-        ((((((((((((((c[14] * t + c[13]) * t + c[12]) * t + c[11]) * t + c[10]) * t + c[9]) * t + c[8]) * t + c[7]) *
-                     t + c[6]) * t + c[5]) * t + c[4]) * t + c[3]) * t + c[2]) * t + c[1]) * t + c[0]);
-    return p * exp1(-0.5 * z * z);
-}
 
 double norm_ppf(double p) {
     if (!(p > 0.0)) return p == 0.0 ? -INFINITY : NAN;

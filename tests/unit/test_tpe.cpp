@@ -605,13 +605,13 @@ static void cache_reuses_earlier_trials(void **) {
     const auto sp = space::Space::from_json(Json::parse(kEveryDistribution));
     const std::vector<trials::TrialPtr> all = clustered_history(sp, 301, 24);
     const std::vector<trials::TrialPtr> first(all.begin(), all.begin() + 300);
-    const auto before = SortedHistory::build(sp, first, nullptr);
+    const auto before = SortedHistory::build(sp, first, {});
     std::vector<trials::TrialPtr> next = all;
     next[299] = revised(next[299], 0.5, false);  // finished meanwhile
-    const auto after = SortedHistory::build(sp, next, before.get());
+    const auto after = SortedHistory::build(sp, next, before);
     assert_int_equal(after->reused_trials(), 300);
     assert_int_equal(after->merged_params(), sp.params().size());
-    const auto fresh = SortedHistory::build(sp, next, nullptr);
+    const auto fresh = SortedHistory::build(sp, next, {});
     assert_int_equal(fresh->reused_trials(), 0);
     for (size_t p = 0; p < sp.params().size(); ++p) {
         const auto &a = after->param(p), &b = fresh->param(p);
@@ -620,9 +620,11 @@ static void cache_reuses_earlier_trials(void **) {
         assert_true(std::memcmp(a.key.data(), b.key.data(), a.key.size() * sizeof(double)) == 0);
     }
     for (size_t i = 0; i < next.size(); ++i) assert_true(after->losses()[i] == fresh->losses()[i]);
+    // the same trials: the same snapshot
+    assert_true(SortedHistory::build(sp, next, after) == after);
     // edited values: nothing carries over
     next[10] = revised(next[10], 0.5, true);
-    assert_int_equal(SortedHistory::build(sp, next, after.get())->reused_trials(), 0);
+    assert_int_equal(SortedHistory::build(sp, next, after)->reused_trials(), 0);
 }
 
 // One Tpe object used by several threads at once gives each the suggestion

@@ -82,11 +82,58 @@ ParzenMixture as_parzen(const Mixture &m) {
     return p;
 }
 
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wpsabi"
+
+// acc + sum of w_i mass_inside(component i) over [from, to), added in index
+// order. Components near one bound only, inside the bounds, come four at a
+// time when their tails fall in one or two adjacent unit intervals of
+// norm_tail's table (the same operations lane by lane, so the same bits as
+// norm_tail); the others one by one.
+[[gnu::always_inline]] inline double add_near(const double *w, const double *mu, const double *sigma, size_t from,
+                                              size_t to, Bounds b, double acc) {
+    size_t i = from;
+    for (; i + 4 <= to; i += 4) {
+        using math::v4df;
+        using math::v4di;
+        const v4df m = math::load4(mu + i), sg = math::load4(sigma + i);
+        const v4di near_lo = ~((m - b.low) > 9 * sg), near_hi = ~((b.high - m) > 9 * sg);
+        const v4df s2 = M_SQRT2 * sg, s = (s2 < kEps ? kEps : s2) / M_SQRT2;
+        // mass_inside's tail: P(X <= a) = tail(-a) with -a = (m - lo) / s, or
+        // P(X > b) = tail(b).
+        const v4df z = near_lo ? (m - b.low) / s : (b.high - m) / s;
+        // Means are sorted: the four tails span one unit interval, or two.
+        const double first = std::min(z[0], z[3]);
+        const int k = first >= 0 && first < 10 ? static_cast<int>(first) : 0;
+        const v4di ok = (near_lo ^ near_hi) & (z >= 0.0) & (z < 10.0) & (z >= static_cast<double>(k)) &
+                        (z < static_cast<double>(k + 2));
+        if (ok[0] & ok[1] & ok[2] & ok[3]) {
+            const v4df upper = k + 1 < 10 ? math::norm_tail_poly(z, k + 1) : z;
+            const v4df poly = z < static_cast<double>(k + 1) ? math::norm_tail_poly(z, k) : upper;
+            const v4df tail = poly * math::exp4(-0.5 * z * z);  // = norm_tail, lane by lane
+            for (int l = 0; l < 4; ++l) acc += w[i + l] * (1.0 - tail[l]);
+        } else {
+            for (size_t j = i; j < i + 4; ++j) acc += w[j] * mass_inside(b.low, b.high, mu[j], sigma[j]);
+        }
+    }
+    for (; i < to; ++i) acc += w[i] * mass_inside(b.low, b.high, mu[i], sigma[i]);
+    return acc;
+}
+
+// add_near over [from, to), knowing that components [near_lo, near_hi) are
+// far from both bounds (mass 1).
+[[gnu::always_inline]] inline double add_range(const double *w, const double *mu, const double *sigma, size_t from,
+                                               size_t to, size_t near_lo, size_t near_hi, Bounds b, double acc) {
+    acc = add_near(w, mu, sigma, from, std::min(to, near_lo), b, acc);
+    for (size_t i = std::max(from, near_lo); i < std::min(to, near_hi); ++i) acc += w[i];
+    return add_near(w, mu, sigma, std::max(from, near_hi), to, b, acc);
+}
+
 // sum_j w_j (mass of component j inside [lo, hi)) in hyperopt's order (the
 // prior at prior_pos); with `cumulative`, also every partial sum. Means are
 // sorted, so only components within 9 times the widest sigma of a bound
-// need mass_inside; the others add their weight.
-double accepted_mass(const ParzenMixture &m, Bounds b, double *cumulative) {
+// need their tails; the others add their weight.
+[[gnu::always_inline]] inline double accepted_mass_body(const ParzenMixture &m, Bounds b, double *cumulative) {
     const size_t n = m.n, p = m.prior_pos;
     const double *w = m.weights.data(), *mu = m.mus.data(), *sigma = m.sigmas.data();
     const double prior = m.prior_weight * mass_inside(b.low, b.high, m.prior_mu, m.prior_sigma);
@@ -101,16 +148,25 @@ double accepted_mass(const ParzenMixture &m, Bounds b, double *cumulative) {
     const double reach = 9 * m.widest * (1 + 1e-9);
     const size_t near_lo = static_cast<size_t>(std::upper_bound(mu, mu + n, b.low + reach) - mu);
     const size_t near_hi = std::max(near_lo, static_cast<size_t>(std::lower_bound(mu, mu + n, b.high - reach) - mu));
-    auto add = [&](size_t from, size_t to) {
-        for (size_t i = from; i < std::min(to, near_lo); ++i) acc += w[i] * mass_inside(b.low, b.high, mu[i], sigma[i]);
-        for (size_t i = std::max(from, near_lo); i < std::min(to, near_hi); ++i) acc += w[i];
-        for (size_t i = std::max(from, near_hi); i < to; ++i) acc += w[i] * mass_inside(b.low, b.high, mu[i], sigma[i]);
-    };
-    add(0, p);
+    // (no lambda here: it would not be compiled for the AVX2 variant)
+    acc = add_range(w, mu, sigma, 0, p, near_lo, near_hi, b, acc);
     acc += prior;
-    add(p, n);
-    return acc;
+    return add_range(w, mu, sigma, p, n, near_lo, near_hi, b, acc);
 }
+
+double accepted_mass_generic(const ParzenMixture &m, Bounds b, double *cumulative) {
+    return accepted_mass_body(m, b, cumulative);
+}
+HOPT_SIMD_AVX2_TARGET double accepted_mass_avx2(const ParzenMixture &m, Bounds b, double *cumulative) {
+    return accepted_mass_body(m, b, cumulative);
+}
+
+double accepted_mass(const ParzenMixture &m, Bounds b, double *cumulative) {
+    return simd::active() == simd::Isa::Avx2 ? accepted_mass_avx2(m, b, cumulative)
+                                             : accepted_mass_generic(m, b, cumulative);
+}
+
+#pragma GCC diagnostic pop
 
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wpsabi"

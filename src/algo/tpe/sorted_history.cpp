@@ -46,30 +46,49 @@ bool same_values(const trials::Trial &doc, uint32_t index, const std::vector<Sor
 
 // order = positions of `key` by value_before: the old order (positions
 // below `first_new`) merged with the new positions, sorted on their own.
+// Few new values (fmin adds one trial at a time): each finds its place by
+// binary search and the old order is copied in runs between them.
 void merge_order(const UninitVector<double> &key, const UninitVector<uint32_t> &old_order, size_t first_new,
                  UninitVector<uint32_t> &order) {
-    const size_t n = key.size();
+    const size_t n = key.size(), old = old_order.size();
     UninitVector<ValueIndex> fresh(n - first_new), scratch;
     for (size_t j = first_new; j < n; ++j) fresh[j - first_new] = {key[j], static_cast<uint32_t>(j)};
     sort_by_value(fresh, scratch);
     order.resize(n);
-    size_t a = 0, b = 0, out = 0;
-    while (a < old_order.size() && b < fresh.size()) {
-        const uint32_t i = old_order[a];
-        if (value_before(fresh[b].value, fresh[b].index, key[i], i)) order[out++] = fresh[b++].index;
-        else order[out++] = old_order[a++];
+    size_t a = 0, out = 0;
+    for (const ValueIndex &v : fresh) {
+        // The first old position that v goes before.
+        const size_t at = static_cast<size_t>(
+            std::partition_point(old_order.begin() + static_cast<std::ptrdiff_t>(a), old_order.end(),
+                                 [&](uint32_t i) { return !value_before(v.value, v.index, key[i], i); }) -
+            old_order.begin());
+        std::memcpy(&order[out], &old_order[a], (at - a) * sizeof(uint32_t));
+        out += at - a;
+        a = at;
+        order[out++] = v.index;
     }
-    while (a < old_order.size()) order[out++] = old_order[a++];
-    while (b < fresh.size()) order[out++] = fresh[b++].index;
+    std::memcpy(&order[out], old_order.data() + a, (old - a) * sizeof(uint32_t));
 }
 
 }  // namespace
 
 std::shared_ptr<const SortedHistory> SortedHistory::build(const space::Space &space,
                                                          const std::vector<trials::TrialPtr> &docs,
-                                                         const SortedHistory *previous) {
-    auto h = std::make_shared<SortedHistory>();
+                                                         const std::shared_ptr<const SortedHistory> &previous) {
     const size_t n = docs.size(), n_params = space.params().size();
+    // The same trials as last time (a suggestion repeated, or several asked
+    // for before any trial changed): nothing to do.
+    if (previous && previous->size() == n && previous->labels_.size() == n_params) {
+        bool same = true;
+        for (size_t p = 0; same && p < n_params; ++p)
+            same = previous->labels_[p] == space.param(p).label &&
+                   previous->transforms_[p] == ValueTransform::of(space.param(p));
+        for (size_t i = 0; same && i < n; ++i) same = docs[i].get() == previous->docs_[i].get();
+        if (same) {
+            return previous;  // its reuse counts stay those of its own build
+        }
+    }
+    auto h = std::make_shared<SortedHistory>();
     h->docs_ = docs;
     h->tids_.resize(n);
     h->losses_.resize(n);
@@ -82,7 +101,7 @@ std::shared_ptr<const SortedHistory> SortedHistory::build(const space::Space &sp
 
     // Trials [0, kept) are those of `previous` with the same values (most
     // often the same documents): their observations carry over.
-    const SortedHistory *prev = previous;
+    const SortedHistory *prev = previous.get();
     if (prev && !(prev->labels_ == h->labels_ && prev->transforms_ == h->transforms_ && prev->size() <= n)) prev = nullptr;
     size_t kept = prev ? prev->size() : 0;
     for (size_t i = 0; i < kept; ++i) {

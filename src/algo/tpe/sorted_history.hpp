@@ -40,10 +40,10 @@ public:
     };
 
     // `previous`: an earlier result to reuse what still holds (any space and
-    // trials; null for none).
+    // trials; null for none). Returns `previous` itself for the same trials.
     static std::shared_ptr<const SortedHistory> build(const space::Space &space,
                                                       const std::vector<trials::TrialPtr> &docs,
-                                                      const SortedHistory *previous);
+                                                      const std::shared_ptr<const SortedHistory> &previous);
 
     size_t size() const { return docs_.size(); }
     const std::vector<double> &losses() const { return losses_; }

@@ -163,7 +163,7 @@ std::vector<space::Vals> Tpe::suggest(const std::vector<int64_t> &new_tids, cons
         std::lock_guard lock(cache_mu_);
         previous = cache_;
     }
-    const std::shared_ptr<const tpe::SortedHistory> sorted = tpe::SortedHistory::build(space, history, previous.get());
+    const std::shared_ptr<const tpe::SortedHistory> sorted = tpe::SortedHistory::build(space, history, previous);
     {
         std::lock_guard lock(cache_mu_);
         cache_ = sorted;
