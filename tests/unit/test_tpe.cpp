@@ -622,6 +622,21 @@ static void cache_reuses_earlier_trials(void **) {
     for (size_t i = 0; i < next.size(); ++i) assert_true(after->losses()[i] == fresh->losses()[i]);
     // the same trials: the same snapshot
     assert_true(SortedHistory::build(sp, next, after) == after);
+    // held by nobody else: updated in place, to the same result
+    std::vector<trials::TrialPtr> longer = clustered_history(sp, 320, 24);
+    longer.resize(305);
+    std::copy(next.begin(), next.end(), longer.begin());
+    auto sole = SortedHistory::build(sp, next, {});
+    const SortedHistory *address = sole.get();
+    const auto updated = SortedHistory::build(sp, longer, std::move(sole));
+    assert_true(updated.get() == address);
+    const auto scratch = SortedHistory::build(sp, longer, {});
+    for (size_t p = 0; p < sp.params().size(); ++p) {
+        const auto &a = updated->param(p), &b = scratch->param(p);
+        assert_int_equal(a.order.size(), b.order.size());
+        assert_true(std::equal(a.order.begin(), a.order.end(), b.order.begin()));
+        assert_true(std::memcmp(a.sorted_key.data(), b.sorted_key.data(), a.key.size() * sizeof(double)) == 0);
+    }
     // edited values: nothing carries over
     next[10] = revised(next[10], 0.5, true);
     assert_int_equal(SortedHistory::build(sp, next, after)->reused_trials(), 0);

@@ -44,73 +44,80 @@ bool same_values(const trials::Trial &doc, uint32_t index, const std::vector<Sor
     return true;
 }
 
-// order = positions of `key` by value_before: the old order (positions
-// below `first_new`) merged with the new positions, sorted on their own.
-// Few new values (fmin adds one trial at a time): each finds its place by
-// binary search and the old order is copied in runs between them.
-void merge_order(const UninitVector<double> &key, const UninitVector<uint32_t> &old_order, size_t first_new,
-                 UninitVector<uint32_t> &order) {
-    const size_t n = key.size(), old = old_order.size();
-    UninitVector<ValueIndex> fresh(n - first_new), scratch;
-    for (size_t j = first_new; j < n; ++j) fresh[j - first_new] = {key[j], static_cast<uint32_t>(j)};
-    sort_by_value(fresh, scratch);
-    order.resize(n);
-    size_t a = 0, out = 0;
-    for (const ValueIndex &v : fresh) {
-        // The first old position that v goes before.
-        const size_t at = static_cast<size_t>(
-            std::partition_point(old_order.begin() + static_cast<std::ptrdiff_t>(a), old_order.end(),
-                                 [&](uint32_t i) { return !value_before(v.value, v.index, key[i], i); }) -
-            old_order.begin());
-        std::memcpy(&order[out], &old_order[a], (at - a) * sizeof(uint32_t));
-        out += at - a;
-        a = at;
-        order[out++] = v.index;
+}  // namespace
+
+namespace {
+
+// Inserts the positions `fresh` (sorted, all after the old ones) into an
+// order that already has room for them at its end: from the largest down,
+// each finds its place by binary search and the old entries after it move
+// up in one block.
+void insert_sorted(const UninitVector<ValueIndex> &fresh, size_t n_old, SortedHistory::Param &p) {
+    size_t end = n_old;  // old entries [0, end) not yet moved
+    for (size_t f = fresh.size(); f-- > 0;) {
+        const ValueIndex &v = fresh[f];
+        size_t lo = 0, hi = end;
+        while (lo < hi) {
+            const size_t mid = lo + (hi - lo) / 2;
+            if (value_before(v.value, v.index, p.sorted_key[mid], p.order[mid])) hi = mid;
+            else lo = mid + 1;
+        }
+        std::memmove(&p.order[lo + f + 1], &p.order[lo], (end - lo) * sizeof(uint32_t));
+        std::memmove(&p.sorted_key[lo + f + 1], &p.sorted_key[lo], (end - lo) * sizeof(double));
+        p.order[lo + f] = v.index;
+        p.sorted_key[lo + f] = v.value;
+        end = lo;
     }
-    std::memcpy(&order[out], old_order.data() + a, (old - a) * sizeof(uint32_t));
+}
+
+// A parameter's order from scratch.
+void sort_param(SortedHistory::Param &out) {
+    const size_t m = out.key.size();
+    UninitVector<ValueIndex> items(m), scratch;
+    for (size_t j = 0; j < m; ++j) items[j] = {out.key[j], static_cast<uint32_t>(j)};
+    sort_by_value(items, scratch);
+    out.order.resize(m);
+    out.sorted_key.resize(m);
+    for (size_t j = 0; j < m; ++j) {
+        out.order[j] = items[j].index;
+        out.sorted_key[j] = items[j].value;
+    }
 }
 
 }  // namespace
 
-std::shared_ptr<const SortedHistory> SortedHistory::build(const space::Space &space,
-                                                         const std::vector<trials::TrialPtr> &docs,
-                                                         const std::shared_ptr<const SortedHistory> &previous) {
+std::shared_ptr<SortedHistory> SortedHistory::build(const space::Space &space,
+                                                   const std::vector<trials::TrialPtr> &docs,
+                                                   std::shared_ptr<SortedHistory> previous) {
     const size_t n = docs.size(), n_params = space.params().size();
+    std::vector<std::string> labels;
+    std::vector<ValueTransform> transforms;
+    labels.reserve(n_params);
+    transforms.reserve(n_params);
+    for (const auto &p : space.params()) {
+        labels.push_back(p.label);
+        transforms.push_back(ValueTransform::of(p));
+    }
+    const SortedHistory *prev = previous.get();
+    if (prev && !(prev->labels_ == labels && prev->transforms_ == transforms && prev->size() <= n)) prev = nullptr;
+
     // The same trials as last time (a suggestion repeated, or several asked
     // for before any trial changed): nothing to do.
-    if (previous && previous->size() == n && previous->labels_.size() == n_params) {
+    if (prev && prev->size() == n) {
         bool same = true;
-        for (size_t p = 0; same && p < n_params; ++p)
-            same = previous->labels_[p] == space.param(p).label &&
-                   previous->transforms_[p] == ValueTransform::of(space.param(p));
-        for (size_t i = 0; same && i < n; ++i) same = docs[i].get() == previous->docs_[i].get();
-        if (same) {
-            return previous;  // its reuse counts stay those of its own build
-        }
+        for (size_t i = 0; same && i < n; ++i) same = docs[i].get() == prev->docs_[i].get();
+        if (same) return previous;  // its reuse counts stay those of its own build
     }
-    auto h = std::make_shared<SortedHistory>();
-    h->docs_ = docs;
-    h->tids_.resize(n);
-    h->losses_.resize(n);
-    h->labels_.reserve(n_params);
-    for (const auto &p : space.params()) {
-        h->labels_.push_back(p.label);
-        h->transforms_.push_back(ValueTransform::of(p));
-    }
-    const TrialReader reader(space);
 
     // Trials [0, kept) are those of `previous` with the same values (most
-    // often the same documents): their observations carry over.
-    const SortedHistory *prev = previous.get();
-    if (prev && !(prev->labels_ == h->labels_ && prev->transforms_ == h->transforms_ && prev->size() <= n)) prev = nullptr;
+    // often the same documents): their observations carry over. Only read
+    // `previous` until this is settled.
+    const TrialReader reader(space);
     size_t kept = prev ? prev->size() : 0;
+    std::vector<std::pair<size_t, double>> new_losses;  // of new versions of kept documents
     for (size_t i = 0; i < kept; ++i) {
         const trials::Trial &doc = *docs[i];
-        if (&doc == prev->docs_[i].get()) {
-            h->tids_[i] = prev->tids_[i];
-            h->losses_[i] = prev->losses_[i];
-            continue;
-        }
+        if (&doc == prev->docs_[i].get()) continue;
         // A new version of the document (a state change): its loss may
         // differ, its values must not.
         if (doc.tid != prev->tids_[i] || !same_values(doc, static_cast<uint32_t>(i), prev->params_, reader)) {
@@ -118,46 +125,68 @@ std::shared_ptr<const SortedHistory> SortedHistory::build(const space::Space &sp
             kept = 0;
             break;
         }
-        h->tids_[i] = doc.tid;
-        h->losses_[i] = TrialReader::loss(doc);
+        new_losses.emplace_back(i, TrialReader::loss(doc));
     }
-    h->reused_trials_ = kept;
 
-    // The other trials' observations, appended in tid order.
-    std::vector<Observations> fresh(n_params);
+    // Build on `previous` in place when nothing else holds it (fmin's case:
+    // the Tpe object's cache handed it over), else on a copy of what is kept.
+    std::shared_ptr<SortedHistory> h;
+    const bool in_place = kept > 0 && previous.use_count() == 1;
+    if (in_place) {
+        h = std::move(previous);
+    } else {
+        h = std::make_shared<SortedHistory>();
+        h->labels_ = std::move(labels);
+        h->transforms_ = std::move(transforms);
+        h->params_.resize(n_params);
+        if (kept) {
+            h->tids_ = prev->tids_;
+            h->losses_ = prev->losses_;
+            for (size_t p = 0; p < n_params; ++p) {
+                const Param &from = prev->params_[p];
+                Param &to = h->params_[p];
+                to.obs = from.obs;
+                to.key = from.key;
+                to.order = from.order;
+                to.sorted_key = from.sorted_key;
+            }
+        }
+    }
+    h->docs_ = docs;
+    h->reused_trials_ = kept;
+    h->merged_params_ = 0;
+    for (const auto &[i, loss] : new_losses) h->losses_[i] = loss;
+    h->tids_.resize(n);
+    h->losses_.resize(n);
+
+    // The other trials' observations, appended in tid order, and merged into
+    // each parameter's order.
+    std::vector<size_t> first_new(n_params);
+    for (size_t p = 0; p < n_params; ++p) first_new[p] = h->params_[p].obs.size();
     for (size_t i = kept; i < n; ++i) {
         const trials::Trial &doc = *docs[i];
         h->tids_[i] = doc.tid;
         h->losses_[i] = TrialReader::loss(doc);
-        reader.values(doc, [&](uint32_t p, double v) { fresh[p].push_back({static_cast<uint32_t>(i), v}); });
+        reader.values(doc, [&](uint32_t p, double v) { h->params_[p].obs.push_back({static_cast<uint32_t>(i), v}); });
     }
-
-    h->params_.resize(n_params);
-    UninitVector<ValueIndex> items, scratch;
+    UninitVector<ValueIndex> fresh, scratch;
     for (size_t p = 0; p < n_params; ++p) {
         Param &out = h->params_[p];
         const ValueTransform &transform = h->transforms_[p];
-        const size_t old = prev ? prev->params_[p].obs.size() : 0, m = old + fresh[p].size();
-        if (old) {
-            out.obs.resize(m);
-            std::memcpy(out.obs.data(), prev->params_[p].obs.data(), old * sizeof(Observation));
-            std::copy(fresh[p].begin(), fresh[p].end(), out.obs.begin() + static_cast<std::ptrdiff_t>(old));
-        } else {
-            out.obs = std::move(fresh[p]);
-        }
+        const size_t old = first_new[p], m = out.obs.size();
         out.key.resize(m);
-        if (old) std::memcpy(out.key.data(), prev->params_[p].key.data(), old * sizeof(double));
         for (size_t j = old; j < m; ++j) out.key[j] = transform(out.obs[j].value);
-        if (old) {
-            merge_order(out.key, prev->params_[p].order, old, out.order);
-            ++h->merged_params_;
+        if (old == 0) {
+            sort_param(out);
             continue;
         }
-        items.resize(m);
-        for (size_t j = 0; j < m; ++j) items[j] = {out.key[j], static_cast<uint32_t>(j)};
-        sort_by_value(items, scratch);
+        fresh.resize(m - old);
+        for (size_t j = old; j < m; ++j) fresh[j - old] = {out.key[j], static_cast<uint32_t>(j)};
+        sort_by_value(fresh, scratch);
         out.order.resize(m);
-        for (size_t j = 0; j < m; ++j) out.order[j] = items[j].index;
+        out.sorted_key.resize(m);
+        insert_sorted(fresh, old, out);
+        ++h->merged_params_;
     }
     return h;
 }

@@ -37,13 +37,15 @@ public:
         Observations obs;              // (trial, value) where active, in tid order
         UninitVector<double> key;      // the transformed values, parallel to obs
         UninitVector<uint32_t> order;  // positions in obs by (key, position); NaN last
+        UninitVector<double> sorted_key;  // key in that order
     };
 
     // `previous`: an earlier result to reuse what still holds (any space and
-    // trials; null for none). Returns `previous` itself for the same trials.
-    static std::shared_ptr<const SortedHistory> build(const space::Space &space,
-                                                      const std::vector<trials::TrialPtr> &docs,
-                                                      const std::shared_ptr<const SortedHistory> &previous);
+    // trials; null for none). Returns `previous` itself for the same trials,
+    // and updates it in place when this is its only holder; otherwise it is
+    // left as it was.
+    static std::shared_ptr<SortedHistory> build(const space::Space &space, const std::vector<trials::TrialPtr> &docs,
+                                                std::shared_ptr<SortedHistory> previous);
 
     size_t size() const { return docs_.size(); }
     const std::vector<double> &losses() const { return losses_; }

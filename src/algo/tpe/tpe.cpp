@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 
 #include "algo/history.hpp"
 #include "algo/random.hpp"
@@ -70,37 +71,64 @@ double suggest_categorical(const Param &p, const Split &split, const Settings &s
 
 // One numeric hyperparameter's good and bad observations, each sorted by
 // value (ties in age order) with its age within its own group: the
-// parameter's order by value, filtered.
+// parameter's order by value, filtered. The good group is small (at most 25
+// trials), so its members are found by binary search in the observations
+// (in tid order) and everything else is the bad group, in runs.
 struct SortedSplit {
     tpe::SortedObservations below, above;
 };
 
-SortedSplit split_sorted(const tpe::SortedHistory::Param &param, const std::vector<uint8_t> &good) {
+SortedSplit split_sorted(const tpe::SortedHistory::Param &param, const std::vector<uint32_t> &good_trials) {
     const size_t m = param.obs.size();
-    UninitVector<uint32_t> age(m);
-    UninitVector<uint8_t> group_of(m);
-    uint32_t count[2] = {0, 0};  // above, below
-    for (size_t j = 0; j < m; ++j) {
-        const uint8_t g = good[param.obs[j].trial];
-        group_of[j] = g;
-        age[j] = count[g]++;
+    // Positions of the good trials' observations, in tid order.
+    std::vector<uint32_t> good;
+    for (const uint32_t t : good_trials) {
+        const auto it = std::lower_bound(param.obs.begin(), param.obs.end(), t,
+                                         [](const Observation &o, uint32_t trial) { return o.trial < trial; });
+        if (it != param.obs.end() && it->trial == t) good.push_back(static_cast<uint32_t>(it - param.obs.begin()));
     }
     SortedSplit out;
-    tpe::SortedObservations *group[2] = {&out.above, &out.below};
-    for (int g = 0; g < 2; ++g) {
-        group[g]->values.resize(count[g]);
-        group[g]->ages.resize(count[g]);
+    // Below: ages are ranks among the good, in tid order.
+    std::vector<tpe::ValueIndex> below(good.size());
+    for (size_t r = 0; r < good.size(); ++r) below[r] = {param.key[good[r]], static_cast<uint32_t>(r)};
+    std::sort(below.begin(), below.end(), [](const tpe::ValueIndex &a, const tpe::ValueIndex &b) {
+        return tpe::value_before(a.value, a.index, b.value, b.index);
+    });
+    out.below.values.resize(below.size());
+    out.below.ages.resize(below.size());
+    for (size_t r = 0; r < below.size(); ++r) {
+        out.below.values[r] = below[r].value;
+        out.below.ages[r] = below[r].index;
     }
-    size_t next[2] = {0, 0};
-    for (const uint32_t j : param.order) {
-        const uint8_t g = group_of[j];
-        group[g]->values[next[g]] = param.key[j];
-        group[g]->ages[next[g]++] = age[j];
+    // Above: the age of position j is j minus the good positions before it.
+    UninitVector<uint32_t> age(m);
+    UninitVector<uint8_t> is_good(m);
+    std::memset(is_good.data(), 0, m);
+    uint32_t skipped = 0;
+    for (size_t j = 0, next = 0; j < m; ++j) {
+        if (next < good.size() && good[next] == j) {
+            is_good[j] = 1;
+            ++skipped;
+            ++next;
+        }
+        age[j] = static_cast<uint32_t>(j) - skipped;
+    }
+    const size_t n_above = m - good.size();
+    out.above.values.resize(n_above);
+    out.above.ages.resize(n_above);
+    double *values = out.above.values.data();
+    uint32_t *ages = out.above.ages.data();
+    size_t at = 0;
+    for (size_t k = 0; k < m; ++k) {
+        const uint32_t j = param.order[k];
+        if (is_good[j]) continue;
+        values[at] = param.sorted_key[k];
+        ages[at++] = age[j];
     }
     return out;
 }
 
-double suggest_numeric(const Param &p, const tpe::SortedHistory::Param &obs, const std::vector<uint8_t> &good,
+double suggest_numeric(const Param &p, const tpe::SortedHistory::Param &obs, const std::vector<uint32_t> &good,
                        const Settings &st, Rng &rng) {
     const bool log_space = p.dist == Dist::LogUniform || p.dist == Dist::QLogUniform ||
                            p.dist == Dist::LogNormal || p.dist == Dist::QLogNormal;
@@ -158,15 +186,16 @@ std::vector<space::Vals> Tpe::suggest(const std::vector<int64_t> &new_tids, cons
 
     const Settings st{get("prior_weight"), static_cast<size_t>(get("n_EI_candidates")),
                       static_cast<size_t>(get("linear_forgetting"))};
-    std::shared_ptr<const tpe::SortedHistory> previous;
+    std::shared_ptr<tpe::SortedHistory> previous;
     {
         std::lock_guard lock(cache_mu_);
-        previous = cache_;
+        previous = std::move(cache_);
     }
-    const std::shared_ptr<const tpe::SortedHistory> sorted = tpe::SortedHistory::build(space, history, previous);
+    const std::shared_ptr<const tpe::SortedHistory> sorted =
+        tpe::SortedHistory::build(space, history, std::move(previous));
     {
         std::lock_guard lock(cache_mu_);
-        cache_ = sorted;
+        cache_ = std::const_pointer_cast<tpe::SortedHistory>(sorted);
     }
     const tpe::SortedHistory &h = *sorted;
     const size_t n = h.size();
@@ -178,12 +207,17 @@ std::vector<space::Vals> Tpe::suggest(const std::vector<int64_t> &new_tids, cons
     const size_t k = std::min(n_below, n);
     std::partial_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(k), ranked.end());
     std::vector<uint8_t> good(n, 0);
-    for (size_t i = 0; i < k; ++i) good[ranked[i].second] = 1;
+    std::vector<uint32_t> good_trials(k);
+    for (size_t i = 0; i < k; ++i) {
+        good[ranked[i].second] = 1;
+        good_trials[i] = ranked[i].second;
+    }
+    std::sort(good_trials.begin(), good_trials.end());
 
     Rng rng(seed);
     space::Vals vals = space::walk_active(space, [&](uint32_t p) {
         const Param &param = space.param(p);
-        if (!space::is_categorical(param.dist)) return suggest_numeric(param, h.param(p), good, st, rng);
+        if (!space::is_categorical(param.dist)) return suggest_numeric(param, h.param(p), good_trials, st, rng);
         Split split;
         for (const auto &o : h.param(p).obs) (good[o.trial] ? split.below : split.above).push_back(o.value);
         return suggest_categorical(param, split, st, rng);

@@ -29,10 +29,12 @@ private:
     // build on (tpe/sorted_history.hpp): one per Tpe object, replaced by
     // every suggestion, so its memory is that of one history. Suggestions
     // are the same with or without it. suggest() is const and may run in
-    // several threads at once: the pointer is guarded, and what it points to
-    // is immutable.
+    // several threads at once: a suggestion takes the snapshot out of the
+    // cache (so no other can update it), builds on it, and puts the result
+    // back; it is read-only from then on unless a later suggestion holds it
+    // alone.
     mutable std::mutex cache_mu_;
-    mutable std::shared_ptr<const tpe::SortedHistory> cache_;
+    mutable std::shared_ptr<tpe::SortedHistory> cache_;
 };
 
 }  // namespace hopt::algo
