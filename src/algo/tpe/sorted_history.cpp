@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "algo/tpe/simd.hpp"
 #include "algo/tpe/sort_values.hpp"
 #include "core/mathx.hpp"
 
@@ -189,6 +190,85 @@ std::shared_ptr<SortedHistory> SortedHistory::build(const space::Space &space,
         ++h->merged_params_;
     }
     return h;
+}
+
+namespace {
+
+// The position of (key, j) in the parameter's order.
+size_t rank_of(const SortedHistory::Param &p, uint32_t j) {
+    size_t lo = 0, hi = p.order.size();
+    while (lo < hi) {
+        const size_t mid = lo + (hi - lo) / 2;
+        if (value_before(p.sorted_key[mid], p.order[mid], p.key[j], j)) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo;
+}
+
+// The good group is small (at most 25 trials): its members are found by
+// binary search, by trial in the observations and by value in the order,
+// and the bad group is everything else, copied in runs.
+[[gnu::always_inline]] inline void split_body(const SortedHistory::Param &param, const std::vector<uint32_t> &good_trials,
+                                              SortedObservations &below, SortedObservations &above) {
+    const size_t m = param.obs.size();
+    std::vector<uint32_t> good;  // positions in obs (tid order)
+    for (const uint32_t t : good_trials) {
+        const auto it = std::lower_bound(param.obs.begin(), param.obs.end(), t,
+                                         [](const Observation &o, uint32_t trial) { return o.trial < trial; });
+        if (it != param.obs.end() && it->trial == t) good.push_back(static_cast<uint32_t>(it - param.obs.begin()));
+    }
+    // Below: ages are ranks among the good, in tid order.
+    std::vector<size_t> ranks(good.size());
+    for (size_t r = 0; r < good.size(); ++r) ranks[r] = rank_of(param, good[r]);
+    std::vector<size_t> by_value(good.size());
+    for (size_t r = 0; r < good.size(); ++r) by_value[r] = r;
+    std::sort(by_value.begin(), by_value.end(), [&](size_t a, size_t b) { return ranks[a] < ranks[b]; });
+    below.values.resize(good.size());
+    below.ages.resize(good.size());
+    for (size_t r = 0; r < good.size(); ++r) {
+        below.values[r] = param.key[good[by_value[r]]];
+        below.ages[r] = static_cast<uint32_t>(by_value[r]);
+    }
+    // Above: the age of position j is j minus the good positions before it;
+    // runs of the order between good ranks are copied.
+    UninitVector<uint32_t> age(m);
+    for (size_t r = 0, start = 0; r <= good.size(); ++r) {
+        const size_t end = r < good.size() ? good[r] : m;
+        for (size_t j = start; j < end; ++j) age[j] = static_cast<uint32_t>(j - r);
+        start = end + 1;
+    }
+    const size_t n_above = m - good.size();
+    above.values.resize(n_above);
+    above.ages.resize(n_above);
+    double *values = above.values.data();
+    uint32_t *ages = above.ages.data();
+    const uint32_t *order = param.order.data();
+    size_t at = 0;
+    for (size_t r = 0, start = 0; r <= good.size(); ++r) {
+        const size_t end = r < good.size() ? ranks[by_value[r]] : m;
+        std::memcpy(values + at, param.sorted_key.data() + start, (end - start) * sizeof(double));
+        for (size_t k = start; k < end; ++k) ages[at + k - start] = age[order[k]];
+        at += end - start;
+        start = end + 1;
+    }
+}
+
+void split_generic(const SortedHistory::Param &param, const std::vector<uint32_t> &good, SortedObservations &below,
+                   SortedObservations &above) {
+    split_body(param, good, below, above);
+}
+
+HOPT_SIMD_AVX2_TARGET void split_avx2(const SortedHistory::Param &param, const std::vector<uint32_t> &good,
+                                      SortedObservations &below, SortedObservations &above) {
+    split_body(param, good, below, above);
+}
+
+}  // namespace
+
+void split_param(const SortedHistory::Param &param, const std::vector<uint32_t> &good, SortedObservations &below,
+                 SortedObservations &above) {
+    if (simd::active() == simd::Isa::Avx2) split_avx2(param, good, below, above);
+    else split_generic(param, good, below, above);
 }
 
 }  // namespace hopt::algo::tpe

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "algo/history.hpp"
+#include "algo/tpe/parzen.hpp"
 #include "algo/uninit_vector.hpp"
 #include "space/space.hpp"
 #include "trials/trial.hpp"
@@ -64,5 +65,12 @@ private:
     std::vector<Param> params_;
     size_t reused_trials_ = 0, merged_params_ = 0;
 };
+
+// A parameter's observations of the good trials (`good`: trial indices, in
+// increasing order) and of the others, each sorted by value (ties in age
+// order) with its age within its own group: the parameter's order,
+// filtered.
+void split_param(const SortedHistory::Param &param, const std::vector<uint32_t> &good, SortedObservations &below,
+                 SortedObservations &above);
 
 }  // namespace hopt::algo::tpe

@@ -69,65 +69,6 @@ double suggest_categorical(const Param &p, const Split &split, const Settings &s
     return best + static_cast<double>(offset);
 }
 
-// One numeric hyperparameter's good and bad observations, each sorted by
-// value (ties in age order) with its age within its own group: the
-// parameter's order by value, filtered. The good group is small (at most 25
-// trials), so its members are found by binary search in the observations
-// (in tid order) and everything else is the bad group, in runs.
-struct SortedSplit {
-    tpe::SortedObservations below, above;
-};
-
-SortedSplit split_sorted(const tpe::SortedHistory::Param &param, const std::vector<uint32_t> &good_trials) {
-    const size_t m = param.obs.size();
-    // Positions of the good trials' observations, in tid order.
-    std::vector<uint32_t> good;
-    for (const uint32_t t : good_trials) {
-        const auto it = std::lower_bound(param.obs.begin(), param.obs.end(), t,
-                                         [](const Observation &o, uint32_t trial) { return o.trial < trial; });
-        if (it != param.obs.end() && it->trial == t) good.push_back(static_cast<uint32_t>(it - param.obs.begin()));
-    }
-    SortedSplit out;
-    // Below: ages are ranks among the good, in tid order.
-    std::vector<tpe::ValueIndex> below(good.size());
-    for (size_t r = 0; r < good.size(); ++r) below[r] = {param.key[good[r]], static_cast<uint32_t>(r)};
-    std::sort(below.begin(), below.end(), [](const tpe::ValueIndex &a, const tpe::ValueIndex &b) {
-        return tpe::value_before(a.value, a.index, b.value, b.index);
-    });
-    out.below.values.resize(below.size());
-    out.below.ages.resize(below.size());
-    for (size_t r = 0; r < below.size(); ++r) {
-        out.below.values[r] = below[r].value;
-        out.below.ages[r] = below[r].index;
-    }
-    // Above: the age of position j is j minus the good positions before it.
-    UninitVector<uint32_t> age(m);
-    UninitVector<uint8_t> is_good(m);
-    std::memset(is_good.data(), 0, m);
-    uint32_t skipped = 0;
-    for (size_t j = 0, next = 0; j < m; ++j) {
-        if (next < good.size() && good[next] == j) {
-            is_good[j] = 1;
-            ++skipped;
-            ++next;
-        }
-        age[j] = static_cast<uint32_t>(j) - skipped;
-    }
-    const size_t n_above = m - good.size();
-    out.above.values.resize(n_above);
-    out.above.ages.resize(n_above);
-    double *values = out.above.values.data();
-    uint32_t *ages = out.above.ages.data();
-    size_t at = 0;
-    for (size_t k = 0; k < m; ++k) {
-        const uint32_t j = param.order[k];
-        if (is_good[j]) continue;
-        values[at] = param.sorted_key[k];
-        ages[at++] = age[j];
-    }
-    return out;
-}
-
 double suggest_numeric(const Param &p, const tpe::SortedHistory::Param &obs, const std::vector<uint32_t> &good,
                        const Settings &st, Rng &rng) {
     const bool log_space = p.dist == Dist::LogUniform || p.dist == Dist::QLogUniform ||
@@ -145,14 +86,15 @@ double suggest_numeric(const Param &p, const tpe::SortedHistory::Param &obs, con
     }
     // Observations are sorted in the space they are modelled in (log for the
     // log distributions).
-    const SortedSplit split = split_sorted(obs, good);
+    tpe::SortedObservations below, above;
+    tpe::split_param(obs, good, below, above);
     const std::optional<tpe::Bounds> bounds =
         bounded ? std::optional<tpe::Bounds>(tpe::Bounds{p.low, p.high}) : std::nullopt;
     auto model = [&](const tpe::SortedObservations &sorted, bool sample) {
         return tpe::NormalMixture(tpe::adaptive_parzen(sorted, st.prior_weight, prior_mu, prior_sigma, st.lf), bounds,
                                   tpe::MixtureUse{sample, q > 0});
     };
-    const tpe::NormalMixture l = model(split.below, true), g = model(split.above, false);
+    const tpe::NormalMixture l = model(below, true), g = model(above, false);
     auto draw = [&] {
         double x = l.sample(rng);
         if (log_space) x = std::exp(x);
