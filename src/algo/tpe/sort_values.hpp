@@ -32,4 +32,8 @@ inline bool value_before(double a, uint32_t ia, double b, uint32_t ib) {
 // reused between calls.
 void sort_by_value(UninitVector<ValueIndex> &items, UninitVector<ValueIndex> &scratch);
 
+// The same order for key[0, n) with index j = position: order[k] is the
+// position of the k-th value and sorted_key[k] that value.
+void sort_keys(const double *key, size_t n, uint32_t *order, double *sorted_key);
+
 }  // namespace hopt::algo::tpe

@@ -74,15 +74,9 @@ void insert_sorted(const UninitVector<ValueIndex> &fresh, size_t n_old, SortedHi
 // A parameter's order from scratch.
 void sort_param(SortedHistory::Param &out) {
     const size_t m = out.key.size();
-    UninitVector<ValueIndex> items(m), scratch;
-    for (size_t j = 0; j < m; ++j) items[j] = {out.key[j], static_cast<uint32_t>(j)};
-    sort_by_value(items, scratch);
     out.order.resize(m);
     out.sorted_key.resize(m);
-    for (size_t j = 0; j < m; ++j) {
-        out.order[j] = items[j].index;
-        out.sorted_key[j] = items[j].value;
-    }
+    sort_keys(out.key.data(), m, out.order.data(), out.sorted_key.data());
 }
 
 }  // namespace
@@ -164,11 +158,36 @@ std::shared_ptr<SortedHistory> SortedHistory::build(const space::Space &space,
     // each parameter's order.
     std::vector<size_t> first_new(n_params);
     for (size_t p = 0; p < n_params; ++p) first_new[p] = h->params_[p].obs.size();
+    // Written in place, then trimmed: room for every new trial unless that is
+    // a lot of memory (many conditional parameters), else grown by doubling.
+    const size_t room = n_params * (n - kept) <= (size_t{1} << 22) ? n - kept : std::min<size_t>(n - kept, 256);
+    struct Out {
+        Observation *at, *end;  // next free slot, end of room
+    };
+    std::vector<Out> out(n_params);
+    for (size_t p = 0; p < n_params; ++p) {
+        Observations &obs = h->params_[p].obs;
+        obs.resize(first_new[p] + room);
+        out[p] = {obs.data() + first_new[p], obs.data() + obs.size()};
+    }
     for (size_t i = kept; i < n; ++i) {
         const trials::Trial &doc = *docs[i];
         h->tids_[i] = doc.tid;
         h->losses_[i] = TrialReader::loss(doc);
-        reader.values(doc, [&](uint32_t p, double v) { h->params_[p].obs.push_back({static_cast<uint32_t>(i), v}); });
+        reader.values(doc, [&](uint32_t p, double v) {
+            Out &o = out[p];
+            if (o.at == o.end) {  // out of room: double it
+                Observations &obs = h->params_[p].obs;
+                const size_t used = obs.size();
+                obs.resize(2 * used + 16);
+                o = {obs.data() + used, obs.data() + obs.size()};
+            }
+            *o.at++ = {static_cast<uint32_t>(i), v};
+        });
+    }
+    for (size_t p = 0; p < n_params; ++p) {
+        Observations &obs = h->params_[p].obs;
+        obs.resize(static_cast<size_t>(out[p].at - obs.data()));
     }
     UninitVector<ValueIndex> fresh, scratch;
     for (size_t p = 0; p < n_params; ++p) {
