@@ -16,10 +16,6 @@ TrialReader::TrialReader(const space::Space &space) {
     for (size_t i = 0; i < n_params; ++i) labels_[i] = &space.param(by_label_[i]).label;
 }
 
-bool TrialReader::same_label(const std::string &a, const std::string &b) {
-    return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size()) == 0;
-}
-
 // Trial::loss() without its map look-up by C string: results hold a few
 // keys ("loss", "status", ...), so a scan comparing lengths first is several
 // times cheaper per trial.

@@ -3,6 +3,7 @@
 // tid order, beside each trial's loss.
 #pragma once
 
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -44,6 +45,22 @@ struct History {
 
     static History build(const space::Space &space, const std::vector<trials::TrialPtr> &docs);
 };
+
+inline bool TrialReader::same_label(const std::string &a, const std::string &b) {
+    const size_t n = a.size();
+    if (n != b.size()) return false;
+    const unsigned char *x = reinterpret_cast<const unsigned char *>(a.data()),
+                        *y = reinterpret_cast<const unsigned char *>(b.data());
+    // Labels are often a few characters: compared inline, without a call.
+    switch (n) {
+        case 0: return true;
+        case 1: return x[0] == y[0];
+        case 2: return x[0] == y[0] && x[1] == y[1];
+        case 3: return x[0] == y[0] && x[1] == y[1] && x[2] == y[2];
+        case 4: return x[0] == y[0] && x[1] == y[1] && x[2] == y[2] && x[3] == y[3];
+        default: return std::memcmp(x, y, n) == 0;
+    }
+}
 
 template <class Emit>
 void TrialReader::values(const trials::Trial &t, Emit &&emit) const {
