@@ -2,13 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstring>
 
-#include "algo/history.hpp"
 #include "algo/random.hpp"
 #include "algo/tpe/categorical.hpp"
 #include "algo/tpe/mixture.hpp"
-#include "algo/tpe/sort_values.hpp"
 #include "algo/tpe/sorted_history.hpp"
 #include "core/mathx.hpp"
 
@@ -128,16 +125,17 @@ std::vector<space::Vals> Tpe::suggest(const std::vector<int64_t> &new_tids, cons
 
     const Settings st{get("prior_weight"), static_cast<size_t>(get("n_EI_candidates")),
                       static_cast<size_t>(get("linear_forgetting"))};
+    // The trials arranged per parameter, built on the last suggestion's
+    // arrangement, which this one takes out of the cache and puts back.
     std::shared_ptr<tpe::SortedHistory> previous;
     {
         std::lock_guard lock(cache_mu_);
         previous = std::move(cache_);
     }
-    const std::shared_ptr<const tpe::SortedHistory> sorted =
-        tpe::SortedHistory::build(space, history, std::move(previous));
+    const std::shared_ptr<tpe::SortedHistory> sorted = tpe::SortedHistory::build(space, history, std::move(previous));
     {
         std::lock_guard lock(cache_mu_);
-        cache_ = std::const_pointer_cast<tpe::SortedHistory>(sorted);
+        cache_ = sorted;
     }
     const tpe::SortedHistory &h = *sorted;
     const size_t n = h.size();
