@@ -165,7 +165,7 @@ Json fmin(const std::shared_ptr<objective::Objective> &objective, const space::S
     bool stopped = false, exhausted = false;
     std::string objective_error;
     double best = trials::best_loss(docs);
-    double remote_sleep = 0.005;
+    double remote_sleep = 0.02;
     int64_t last_finished = -1;
 
     for (;;) {
@@ -201,8 +201,9 @@ Json fmin(const std::shared_ptr<objective::Objective> &objective, const space::S
         } else if (local) {
             store.wait_change(gen, poll);
         } else {
-            // Remote workers cannot notify: poll quickly while trials are
-            // finishing, backing off to poll_interval when nothing happens.
+            // Remote workers cannot notify: poll every 20 ms while trials are
+            // finishing (each poll costs the server a few queries), backing
+            // off to poll_interval when nothing happens.
             store.wait_change(gen, remote_sleep);
             store.recover_stale(opts.recovery);
         }
@@ -210,7 +211,7 @@ Json fmin(const std::shared_ptr<objective::Objective> &objective, const space::S
         docs = store.refresh();
         best = trials::best_loss(docs);
         const int64_t finished = trials::count_states(docs, mask_of(kDone) | mask_of(kError) | mask_of(kRunning));
-        remote_sleep = finished != last_finished ? 0.005 : std::min(poll, remote_sleep * 2);
+        remote_sleep = finished != last_finished ? 0.02 : std::min(poll, remote_sleep * 2);
         last_finished = finished;
         progress.update(trials::count_states(docs, mask_of(kDone)), best);
         if (local && !opts.catch_eval_exceptions && trials::count_states(docs, mask_of(kError)) > errors_before) {

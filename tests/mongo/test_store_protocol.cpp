@@ -115,6 +115,9 @@ static void abandoned_jobs_are_recovered(void **) {
     auto again = worker.reserve("dead-2", {std::string("e"), {}});
     assert_true(again.has_value());
     assert_int_equal(again->tid, tid);
+    // (recovery looks at most every timeout / 4: let that pass, then it
+    // sees the new heartbeat for the first time)
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
     driver.recover_stale(policy);
     std::this_thread::sleep_for(std::chrono::milliseconds(400));
     assert_int_equal(driver.recover_stale(policy), 1);

@@ -95,6 +95,39 @@ bool MongoStore::claim(const std::string &id, const std::string &owner, const ch
     return pool_.insert(kClaimsColl, Json{{"_id", id}, {"owner", owner}, {"kind", kind}, {"at", date_now()}});
 }
 
+int64_t MongoStore::recover_stranded(const RecoveryPolicy &policy, double now) {
+    // A queue entry whose claim was taken but that is still queued long
+    // after: its claimer died between the claim and its running entry.
+    // Checked only for entries queued longer than the heartbeat timeout (with
+    // workers around, entries are taken within a poll).
+    int64_t recovered = 0;
+    std::map<std::pair<int64_t, int64_t>, double> seen, before;
+    {
+        std::lock_guard lock(mu_);
+        before = queued_since_;
+    }
+    for (const Json &q : pool_.find(kQueueColl, Json::object(), Json{{"projection", Json{{"tid", 1}, {"claim", 1}}}})) {
+        const std::pair<int64_t, int64_t> k{int_field(q, "tid"), int_field(q, "claim")};
+        auto it = before.find(k);
+        const double since = it == before.end() ? now : it->second;
+        if (now - since < policy.heartbeat_timeout) {
+            seen[k] = since;
+            continue;
+        }
+        seen[k] = now;  // looked at now: look again after another timeout
+        const std::string key = tid_key(k.first), claim_id = key + "/" + std::to_string(k.second);
+        if (!pool_.find_one(kClaimsColl, Json{{"_id", claim_id}})) continue;  // just nobody to take it
+        if (!claim("recover:" + claim_id, "recovery", "recover")) continue;
+        if (std::optional<Json> doc = pool_.find_one(kJobsColl, Json{{"_id", key}})) {
+            requeue(*doc, k.second + 1, int_field(*doc, "attempts"));
+            ++recovered;
+        }
+    }
+    std::lock_guard lock(mu_);
+    queued_since_ = std::move(seen);
+    return recovered;
+}
+
 std::vector<int64_t> MongoStore::new_tids(size_t n) {
     std::lock_guard lock(mu_);
     auto taken = [&](int64_t tid) { return pool_.find_one(kTidsColl, Json{{"_id", tid_key(tid)}}).has_value(); };
@@ -192,6 +225,8 @@ void MongoStore::load_all() {
 }
 
 void MongoStore::refresh_incremental() {
+    // One _id lookup tells whether another process did what incremental
+    // reading cannot follow (deletions, imports).
     if (read_generation() != generation_) {
         load_all();
         return;
@@ -326,13 +361,15 @@ std::optional<Trial> MongoStore::reserve(const std::string &owner, const Reserve
         const std::string key = c.value("_id", std::string());
         const int64_t claim_no = int_field(c, "claim");
         if (key.empty() || !claim(key + "/" + std::to_string(claim_no), owner, "reserve")) continue;
-        // This job is ours alone from here: the claim is exclusive.
-        pool_.remove(kQueueColl, Json{{"_id", key}});
+        // This job is ours alone from here: the claim is exclusive. The
+        // running entry comes first, so that from now on a crash leaves a
+        // heartbeat that stops, which recovery notices.
         const int64_t tid = int_field(c, "tid");
         pool_.replace(kRunningColl, Json{{"_id", key}},
                       Json{{"_id", key}, {"tid", tid}, {"exp_key", c.value("exp_key", Json(nullptr))},
                            {"owner", owner}, {"claim", claim_no}, {"beat", 0}, {"at", date_now()}},
                       true);
+        pool_.remove(kQueueColl, Json{{"_id", key}});
         const Json now = date_now();
         pool_.update(kJobsColl, Json{{"_id", key}},
                      Json{{"$set", Json{{"state", kRunning}, {"owner", owner}, {"book_time", now}, {"refresh_time", now},
@@ -397,10 +434,10 @@ bool MongoStore::complete(Trial &job) {
     }
     job.refresh_time = now_ms();
     write_outcome(key, job);
-    pool_.remove(kRunningColl, Json{{"_id", key}, {"claim", claim_no}});
-    // If this job was presumed dead and requeued meanwhile, nobody needs to
-    // run it again now.
-    pool_.remove(kQueueColl, Json{{"_id", key}});
+    // If our running entry is gone, this job was presumed dead and requeued
+    // meanwhile: nobody needs to run it again now.
+    if (pool_.remove(kRunningColl, Json{{"_id", key}, {"claim", claim_no}}) == 0)
+        pool_.remove(kQueueColl, Json{{"_id", key}});
     return true;
 }
 
@@ -460,11 +497,18 @@ int64_t MongoStore::cancel_new() {
 }
 
 int64_t MongoStore::recover_stale(const RecoveryPolicy &policy) {
+    // Silence is measured in seconds: looking more often than a quarter of
+    // the timeout (and than once a second) only loads the server.
+    const double now = clock_.seconds();
+    {
+        std::lock_guard lock(mu_);
+        if (now - last_recovery_ < std::min(1.0, policy.heartbeat_timeout / 4)) return 0;
+        last_recovery_ = now;
+    }
+    int64_t recovered = recover_stranded(policy, now);
     // Every experiment's running jobs: an abandoned job is recovered by
     // whichever driver or worker notices first.
     const std::vector<Json> running = pool_.find(kRunningColl, Json::object());
-    const double now = clock_.seconds();
-    int64_t recovered = 0;
     std::map<std::pair<int64_t, int64_t>, std::pair<Json, double>> seen;
     for (const Json &r : running) {
         const std::pair<int64_t, int64_t> k{int_field(r, "tid"), int_field(r, "claim")};

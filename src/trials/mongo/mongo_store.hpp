@@ -68,6 +68,7 @@ private:
     void write_outcome(const std::string &id, const Trial &job);
     bool claim(const std::string &id, const std::string &owner, const char *kind);
     void requeue(const Json &job_doc, int64_t claim, int64_t attempts);
+    int64_t recover_stranded(const RecoveryPolicy &policy, double now);
 
     Pool pool_;
     const std::optional<std::string> exp_key_;
@@ -84,6 +85,10 @@ private:
     // first seen). A value unchanged for the timeout means an abandoned job,
     // whatever the workers' clocks say.
     std::map<std::pair<int64_t, int64_t>, std::pair<Json, double>> beats_;
+    // Queue entries as last seen: (tid, claim) -> when first seen (or last
+    // checked).
+    std::map<std::pair<int64_t, int64_t>, double> queued_since_;
+    double last_recovery_ = -1e9;
     Stopwatch clock_;
 };
 
