@@ -354,7 +354,8 @@ HOPT_API int hopt_registry_add_command(hopt_registry *registry, const char *name
 /* Load a plugin: a shared library exporting
  *     int hopt_plugin_register(hopt_registry *registry);
  * which adds its objectives (hopt_objective_new + hopt_registry_add) and
- * returns HOPT_OK. */
+ * returns HOPT_OK. If loading or registering fails, the registry is left
+ * as it was. */
 HOPT_API int hopt_registry_load_plugin(hopt_registry *registry, const char *path);
 /* JSON array of the registered names. Caller frees. */
 HOPT_API int hopt_registry_names(const hopt_registry *registry, char **out);
@@ -375,28 +376,32 @@ HOPT_API int hopt_worker_options_set_exp_key(hopt_worker_options *opts, const ch
 HOPT_API int hopt_worker_options_set_poll_interval(hopt_worker_options *opts, double seconds);
 /* Stop after this many trials (default: no limit). */
 HOPT_API int hopt_worker_options_set_max_jobs(hopt_worker_options *opts, int64_t n);
-/* Stop after this many consecutive failed trials (default 4). */
+/* Stop after this many consecutive failed trials (default 4; >= 1). */
 HOPT_API int hopt_worker_options_set_max_consecutive_failures(hopt_worker_options *opts, int n);
 /* Stop after this many seconds without finding a trial (default 120; 0: never). */
 HOPT_API int hopt_worker_options_set_reserve_timeout(hopt_worker_options *opts, double seconds);
 /* Reserve no new trial once this many seconds have passed since the start (default: none). */
 HOPT_API int hopt_worker_options_set_last_job_timeout(hopt_worker_options *opts, double seconds);
-/* Run objectives in this directory (default: the worker's own). */
+/* Run objectives in this directory (default: the worker's own). The library
+ * never changes the directory of the calling process: with in-process
+ * isolation this is refused unless every objective is a command. */
 HOPT_API int hopt_worker_options_set_workdir(hopt_worker_options *opts, const char *path);
 HOPT_API int hopt_worker_options_set_isolation(hopt_worker_options *opts, hopt_isolation isolation);
-/* Fail a trial whose objective runs longer than this (process isolation only; default: none). */
+/* Fail a trial whose objective runs longer than this (process isolation and
+ * commands only; default 0: none). */
 HOPT_API int hopt_worker_options_set_trial_timeout(hopt_worker_options *opts, double seconds);
 /* Heartbeat every `interval` seconds while evaluating (default 2); recover
  * other workers' trials silent for `timeout` seconds (default 30), failing
  * them after `max_attempts` abandonments (default 3). */
 HOPT_API int hopt_worker_options_set_heartbeat(hopt_worker_options *opts, double interval, double timeout,
                                                int max_attempts);
-/* Called between trials; return non-zero to stop the worker (e.g. on a
- * signal). */
+/* Polled between trials, while idle and while a child process evaluates;
+ * return non-zero to stop the worker (e.g. on a signal): a trial running in
+ * a child is given a grace of 10 s, then put back in the queue. */
 HOPT_API int hopt_worker_options_set_stop_check(hopt_worker_options *opts, int (*should_stop)(void *user),
                                                 void *user, void (*user_free)(void *user));
 /* Log lines (one per event: trial reserved, finished, failed...) go to
- * `fn`; default: stderr. */
+ * `fn`; default (and fn NULL): stderr. */
 HOPT_API int hopt_worker_options_set_log(hopt_worker_options *opts, void (*fn)(const char *line, void *user),
                                          void *user, void (*user_free)(void *user));
 
