@@ -53,6 +53,7 @@ static int evaluate(const hopt_point *point, hopt_result *result, void *user) {
     if (!strcmp(mode, "exit3")) exit(3);
     if (!strcmp(mode, "hang"))
         for (;;) pause();
+    if (!strcmp(mode, "slow")) usleep(800 * 1000); /* long enough to be killed mid-trial */
     if (!strcmp(mode, "error")) {
         char msg[64];
         snprintf(msg, sizeof msg, "refused x=%.3f", x);
@@ -63,7 +64,7 @@ static int evaluate(const hopt_point *point, hopt_result *result, void *user) {
 }
 
 __attribute__((visibility("default"))) int hopt_plugin_register(hopt_registry *registry) {
-    static const char *const modes[] = {"count", "segv_low", "segv", "abort", "exit3", "hang", "error"};
+    static const char *const modes[] = {"count", "segv_low", "segv", "abort", "exit3", "hang", "error", "slow"};
     for (size_t i = 0; i < sizeof modes / sizeof *modes; ++i) {
         hopt_objective *o = NULL;
         int rc = hopt_objective_new(modes[i], evaluate, (void *)modes[i], NULL, &o);
