@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Every test: set up, then build and run the suite twice, once normally and
-# once with AddressSanitizer + UndefinedBehaviorSanitizer.
+# once with AddressSanitizer + UndefinedBehaviorSanitizer. Tests that need a
+# MongoDB-protocol server get a FerretDB that ctest starts and stops.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 "$root/scripts/setup.sh"
+# The MongoDB-protocol server the tests start (built once, from the Go module proxy).
+"$root/scripts/ferretdb-install.sh"
 
 run_suite() {  # name, build dir, cmake args...
   local name=$1 dir=$2

@@ -256,6 +256,16 @@ HOPT_API int hopt_trials_delete_all(hopt_trials *trials);
 /* The store's exp_key, or NULL. Borrowed, valid while `trials` lives. */
 HOPT_API const char *hopt_trials_exp_key(const hopt_trials *trials);
 
+/* Open the trials of experiment `exp_key` (NULL: hyperopt's exp_key=None) in
+ * a MongoDB database, hyperopt's MongoTrials. `url` is hyperopt's
+ * "mongo://host:port/db/jobs" or a standard "mongodb://[user:pass@]host
+ * [:port][,...]/db[?options]" URI (credentials, authSource, TLS options go
+ * to the driver). Fails with HOPT_EINVAL for a malformed URL (the message
+ * says which part) and HOPT_ECONNECT when the server does not answer within
+ * serverSelectionTimeoutMS (default 5 s). fmin on such a store queues trials
+ * for workers (hyperopt-mongo-worker, hopt_worker_run) and waits. */
+HOPT_API int hopt_trials_mongo_open(const char *url, const char *exp_key, hopt_trials **out);
+
 /* ------------------------------------------------------------------------ */
 /* fmin                                                                     */
 /* ------------------------------------------------------------------------ */
@@ -291,6 +301,11 @@ HOPT_API int hopt_fmin_options_set_max_queue_len(hopt_fmin_options *opts, int n)
 /* Seconds between polls of an asynchronous store (default 0.1 in memory,
  * 0.5 for MongoDB). */
 HOPT_API int hopt_fmin_options_set_poll_interval(hopt_fmin_options *opts, double seconds);
+/* Workers of a MongoDB store heartbeat while they evaluate; fmin requeues a
+ * RUNNING trial whose heartbeat has not changed for `heartbeat_timeout`
+ * seconds (default 30) and marks it ERROR once it has been abandoned
+ * `max_attempts` times (default 3). */
+HOPT_API int hopt_fmin_options_set_recovery(hopt_fmin_options *opts, double heartbeat_timeout, int max_attempts);
 /* Points evaluated before the search, as a JSON array of vals objects
  * (choices as indices): [{"x": 0.0}, {"x": 1.5}]. They are added only to an
  * empty store and come on top of max_evals, as in hyperopt. */
@@ -317,6 +332,87 @@ HOPT_API int hopt_fmin_options_set_no_progress_loss(hopt_fmin_options *opts,
 HOPT_API int hopt_fmin(hopt_objective *objective, const hopt_space *space, const hopt_algo *algo,
                        int64_t max_evals, hopt_trials *trials, const hopt_fmin_options *opts,
                        char **best_out);
+
+/* ------------------------------------------------------------------------ */
+/* Workers: evaluate the trials fmin queues in a MongoDB store              */
+/* ------------------------------------------------------------------------ */
+
+/* The objectives a worker may run, by name. A trial names its objective;
+ * the worker runs it only if it is in the registry (nothing executable is
+ * ever read from the database). Not thread-safe to modify. */
+typedef struct hopt_registry hopt_registry;
+HOPT_API int hopt_registry_new(hopt_registry **out);
+HOPT_API void hopt_registry_free(hopt_registry *registry);
+/* Add an objective under its name; the registry keeps its own reference, so
+ * the caller may free `objective` afterwards. HOPT_EINVAL if the name is
+ * taken. */
+HOPT_API int hopt_registry_add(hopt_registry *registry, const hopt_objective *objective);
+/* A command objective: `command` runs under /bin/sh with the point's JSON on
+ * stdin and prints the result on stdout, either a number (the loss) or a
+ * hyperopt result object such as {"loss": 0.5, "status": "ok"}. */
+HOPT_API int hopt_registry_add_command(hopt_registry *registry, const char *name, const char *command);
+/* Load a plugin: a shared library exporting
+ *     int hopt_plugin_register(hopt_registry *registry);
+ * which adds its objectives (hopt_objective_new + hopt_registry_add) and
+ * returns HOPT_OK. If loading or registering fails, the registry is left
+ * as it was. */
+HOPT_API int hopt_registry_load_plugin(hopt_registry *registry, const char *path);
+/* JSON array of the registered names. Caller frees. */
+HOPT_API int hopt_registry_names(const hopt_registry *registry, char **out);
+
+/* How objectives run in a worker. */
+typedef enum hopt_isolation {
+    HOPT_ISOLATE_PROCESS = 0, /* a child process per trial (default): a crash fails only that trial */
+    HOPT_ISOLATE_NONE = 1     /* in the worker's own process: faster, a crash ends the worker */
+} hopt_isolation;
+
+/* Options of hopt_worker_run, with hyperopt-mongo-worker's meanings. */
+typedef struct hopt_worker_options hopt_worker_options;
+HOPT_API int hopt_worker_options_new(hopt_worker_options **out);
+HOPT_API void hopt_worker_options_free(hopt_worker_options *opts);
+/* Only trials of this experiment (default: any experiment in the database). */
+HOPT_API int hopt_worker_options_set_exp_key(hopt_worker_options *opts, const char *exp_key);
+/* Seconds between reservation attempts when idle (default 0.1; > 0). */
+HOPT_API int hopt_worker_options_set_poll_interval(hopt_worker_options *opts, double seconds);
+/* Stop after this many trials (default: no limit). */
+HOPT_API int hopt_worker_options_set_max_jobs(hopt_worker_options *opts, int64_t n);
+/* Stop after this many consecutive failed trials (default 4; >= 1). */
+HOPT_API int hopt_worker_options_set_max_consecutive_failures(hopt_worker_options *opts, int n);
+/* Stop after this many seconds without finding a trial (default 120; 0: never). */
+HOPT_API int hopt_worker_options_set_reserve_timeout(hopt_worker_options *opts, double seconds);
+/* Reserve no new trial once this many seconds have passed since the start (default: none). */
+HOPT_API int hopt_worker_options_set_last_job_timeout(hopt_worker_options *opts, double seconds);
+/* Run objectives in this directory (default: the worker's own). The library
+ * never changes the directory of the calling process: with in-process
+ * isolation this is refused unless every objective is a command. */
+HOPT_API int hopt_worker_options_set_workdir(hopt_worker_options *opts, const char *path);
+HOPT_API int hopt_worker_options_set_isolation(hopt_worker_options *opts, hopt_isolation isolation);
+/* Fail a trial whose objective runs longer than this (process isolation and
+ * commands only; default 0: none). */
+HOPT_API int hopt_worker_options_set_trial_timeout(hopt_worker_options *opts, double seconds);
+/* Heartbeat every `interval` seconds while evaluating (default 2); recover
+ * other workers' trials silent for `timeout` seconds (default 30), failing
+ * them after `max_attempts` abandonments (default 3). */
+HOPT_API int hopt_worker_options_set_heartbeat(hopt_worker_options *opts, double interval, double timeout,
+                                               int max_attempts);
+/* Polled between trials, while idle and while a child process evaluates;
+ * return non-zero to stop the worker (e.g. on a signal): a trial running in
+ * a child is given a grace of 10 s, then put back in the queue. */
+HOPT_API int hopt_worker_options_set_stop_check(hopt_worker_options *opts, int (*should_stop)(void *user),
+                                                void *user, void (*user_free)(void *user));
+/* Log lines (one per event: trial reserved, finished, failed...) go to
+ * `fn`; default (and fn NULL): stderr. */
+HOPT_API int hopt_worker_options_set_log(hopt_worker_options *opts, void (*fn)(const char *line, void *user),
+                                         void *user, void (*user_free)(void *user));
+
+/* Serve the trials of the MongoDB store at `url` (hyperopt-mongo-worker's
+ * --mongo form "host:port/db", or any form hopt_trials_mongo_open takes)
+ * with the objectives of `registry` until a stop condition of `opts` holds.
+ * *jobs_done (may be NULL) receives the number of trials evaluated. Returns
+ * HOPT_OK on a normal stop, HOPT_EOBJECTIVE after max_consecutive_failures,
+ * HOPT_ECONNECT/HOPT_EDATABASE when the store fails. */
+HOPT_API int hopt_worker_run(const char *url, const hopt_registry *registry, const hopt_worker_options *opts,
+                             int64_t *jobs_done);
 
 /* ------------------------------------------------------------------------ */
 /* Ask and tell: the caller runs the evaluations                            */

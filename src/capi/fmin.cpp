@@ -76,6 +76,17 @@ HOPT_API int hopt_fmin_options_set_poll_interval(hopt_fmin_options *opts, double
     });
 }
 
+HOPT_API int hopt_fmin_options_set_recovery(hopt_fmin_options *opts, double heartbeat_timeout, int max_attempts) {
+    return guard([&] {
+        require(opts, "opts");
+        if (!(heartbeat_timeout > 0) || std::isinf(heartbeat_timeout))
+            fail(HOPT_EINVAL, "heartbeat_timeout must be a positive number of seconds, got " +
+                                  std::to_string(heartbeat_timeout));
+        if (max_attempts < 1) fail(HOPT_EINVAL, "max_attempts must be >= 1, got " + std::to_string(max_attempts));
+        opts->options.recovery = {heartbeat_timeout, max_attempts};
+    });
+}
+
 HOPT_API int hopt_fmin_options_set_points_to_evaluate(hopt_fmin_options *opts, const char *json) {
     return guard([&] {
         require(opts, "opts");

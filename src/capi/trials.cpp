@@ -5,6 +5,7 @@
 #include "capi/guard.hpp"
 #include "capi/handles.hpp"
 #include "trials/memory_store.hpp"
+#include "trials/mongo/mongo_store.hpp"
 #include "trials/queries.hpp"
 
 using namespace hopt;
@@ -28,6 +29,16 @@ HOPT_API int hopt_trials_new(const char *exp_key, hopt_trials **out) {
         std::optional<std::string> key;
         if (exp_key) key = exp_key;
         *out = new hopt_trials{std::make_shared<trials::MemoryStore>(key)};
+    });
+}
+
+HOPT_API int hopt_trials_mongo_open(const char *url, const char *exp_key, hopt_trials **out) {
+    if (out) *out = nullptr;
+    return guard([&] {
+        require(out, "out");
+        std::optional<std::string> key;
+        if (exp_key) key = exp_key;
+        *out = new hopt_trials{std::make_shared<trials::mongo::MongoStore>(require(url, "url"), key)};
     });
 }
 

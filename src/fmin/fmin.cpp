@@ -115,8 +115,15 @@ Json fmin(const std::shared_ptr<objective::Objective> &objective, const space::S
     const Stopwatch clock;
     const bool local = !store.remote();
     const int threads = opts.threads;
-    const int queue_len = opts.max_queue_len > 0 ? opts.max_queue_len : (local ? threads : 16);
     const double poll = opts.poll_interval > 0 ? opts.poll_interval : (local ? 0.1 : 0.5);
+    // How many trials to keep queued: one per local thread; for remote
+    // workers, whose number fmin does not know, twice as many as are seen
+    // running (at least 4), so that every worker finds a job waiting.
+    auto queue_target = [&](const std::vector<trials::TrialPtr> &d) -> int64_t {
+        if (opts.max_queue_len > 0) return opts.max_queue_len;
+        if (local) return threads;
+        return std::max<int64_t>(4, 2 * trials::count_states(d, mask_of(kRunning)));
+    };
     Rng rng(opts.seed ? *opts.seed : default_seed());
     const TrialFactory factory(space, store.exp_key(), objective->name());
 
@@ -133,6 +140,7 @@ Json fmin(const std::shared_ptr<objective::Objective> &objective, const space::S
         std::vector<trials::Trial> new_docs;
         for (size_t i = 0; i < points.size(); ++i) new_docs.push_back(factory.make(tids[i], points[i]));
         store.insert(new_docs);
+        docs = store.refresh();
     }
     const int64_t n_to_queue = std::max<int64_t>(0, opts.max_evals - n_existing);
     const int64_t errors_before = trials::count_states(docs, mask_of(kError));
@@ -157,17 +165,22 @@ Json fmin(const std::shared_ptr<objective::Objective> &objective, const space::S
     bool stopped = false, exhausted = false;
     std::string objective_error;
     double best = trials::best_loss(docs);
+    double remote_sleep = 0.02;
+    int64_t last_finished = -1;
 
     for (;;) {
         if (opts.timeout > 0 && clock.seconds() >= opts.timeout) stopped = true;
         if (opts.loss_threshold && best < *opts.loss_threshold) stopped = true;
         if (stopped) break;
 
-        int64_t queued_now = store.count(mask_of(kNew));
+        int64_t queued_now = trials::count_states(docs, mask_of(kNew));
+        const int64_t queue_len = queue_target(docs);
         while (queued_now < queue_len && n_queued < n_to_queue) {
             const int64_t want = std::min<int64_t>(queue_len - queued_now, n_to_queue - n_queued);
             const size_t n = algo.batch() ? static_cast<size_t>(want) : 1;
-            const std::vector<trials::TrialPtr> history = trials::in_states(store.refresh(), trials::kValidStates);
+            // The snapshot includes what this loop just queued, so that each
+            // suggestion sees the previous ones as pending.
+            const std::vector<trials::TrialPtr> history = trials::in_states(store.snapshot(), trials::kValidStates);
             const std::vector<int64_t> tids = store.new_tids(n);
             const std::vector<space::Vals> vals = algo.suggest(tids, space, history, rng.next_u64());
             if (vals.empty()) {
@@ -185,12 +198,21 @@ Json fmin(const std::shared_ptr<objective::Objective> &objective, const space::S
         if (inline_worker) {
             while (inline_worker->step() == worker::Step::Evaluated) {
             }
-        } else {
+        } else if (local) {
             store.wait_change(gen, poll);
+        } else {
+            // Remote workers cannot notify: poll every 20 ms while trials are
+            // finishing (each poll costs the server a few queries), backing
+            // off to poll_interval when nothing happens.
+            store.wait_change(gen, remote_sleep);
+            store.recover_stale(opts.recovery);
         }
 
         docs = store.refresh();
         best = trials::best_loss(docs);
+        const int64_t finished = trials::count_states(docs, mask_of(kDone) | mask_of(kError) | mask_of(kRunning));
+        remote_sleep = finished != last_finished ? 0.02 : std::min(poll, remote_sleep * 2);
+        last_finished = finished;
         progress.update(trials::count_states(docs, mask_of(kDone)), best);
         if (local && !opts.catch_eval_exceptions && trials::count_states(docs, mask_of(kError)) > errors_before) {
             objective_error = newest_error(docs);
@@ -213,7 +235,8 @@ Json fmin(const std::shared_ptr<objective::Objective> &objective, const space::S
         if (inline_worker) {
             if (inline_worker->step() == worker::Step::Evaluated) continue;
         }
-        store.wait_change(gen, poll);
+        store.wait_change(gen, local ? poll : std::min(poll, 0.05));
+        if (!local) store.recover_stale(opts.recovery);
     }
     if (pool) pool->join();
     docs = store.refresh();

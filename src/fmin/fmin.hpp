@@ -23,8 +23,9 @@ struct Options {
     bool catch_eval_exceptions = false;
     bool show_progress = true;
     int threads = 1;                       // local evaluator threads (in-memory stores)
-    int max_queue_len = 0;                 // 0: threads (in memory) or 16 (remote store)
+    int max_queue_len = 0;                 // 0: threads (in memory), or adaptive (remote store)
     double poll_interval = 0;              // 0: 0.1 s (in memory) or 0.5 s (remote store)
+    trials::RecoveryPolicy recovery;       // remote stores: when abandoned trials are requeued
     Json points_to_evaluate;               // null or an array of vals objects
     EarlyStop early_stop;                  // may be empty
 };

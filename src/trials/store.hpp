@@ -54,6 +54,9 @@ public:
     virtual void insert(const std::vector<Trial> &docs) = 0;
     // Every document of this experiment, in tid order (hyperopt's refresh).
     virtual std::vector<TrialPtr> refresh() = 0;
+    // The documents as of the last refresh, plus this process's own inserts
+    // since: what a driver needs between two polls, without a round trip.
+    virtual std::vector<TrialPtr> snapshot() { return refresh(); }
     // Number of this experiment's documents in `states`, read from the
     // store itself (hyperopt's count_by_state_unsynced).
     virtual int64_t count(StateMask states) = 0;

@@ -1,6 +1,7 @@
 // The objectives a worker may run, by name. A job only names its objective;
 // the worker resolves the name here and nowhere else (DESIGN §5: nothing
-// executable is read from the database).
+// executable is read from the database). Each entry remembers where it came
+// from (a plugin's path, a command), for messages and the worker's log.
 #pragma once
 
 #include <map>
@@ -12,16 +13,38 @@
 
 namespace hopt::worker {
 
+class CommandObjective;
+
 class Registry {
 public:
+    struct Entry {
+        std::shared_ptr<objective::Objective> objective;
+        // Set for command objectives, which the worker runs with its
+        // timeout and workdir in their own process.
+        std::shared_ptr<CommandObjective> command;
+        std::string source;  // "plugin ./libx.so", "command 'python f.py'", "" (the caller)
+    };
+
     // Error(HOPT_EINVAL) if the name is taken.
-    void add(std::shared_ptr<objective::Objective> objective);
-    objective::Objective *find(const std::string &name) const;
+    void add(std::shared_ptr<objective::Objective> objective, std::string source = "");
+    void add_command(std::shared_ptr<CommandObjective> command);
+    // Add every entry of `other`, or none: Error(HOPT_EINVAL) naming both
+    // sources if a name is taken.
+    void merge(const Registry &other);
+
+    const Entry *find(const std::string &name) const;
     std::vector<std::string> names() const;
+    const std::map<std::string, Entry> &entries() const { return by_name_; }
     bool empty() const { return by_name_.empty(); }
+    // True when every objective is a command (they need no process isolation
+    // to honour a workdir).
+    bool only_commands() const;
+    // "sin, cos (plugin ./libtrig.so); train (command 'python train.py')"
+    std::string describe() const;
 
 private:
-    std::map<std::string, std::shared_ptr<objective::Objective>> by_name_;
+    void check_free(const std::string &name, const std::string &source) const;
+    std::map<std::string, Entry> by_name_;
 };
 
 }  // namespace hopt::worker

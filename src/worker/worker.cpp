@@ -1,53 +1,41 @@
 #include "worker/worker.hpp"
 
-#include <condition_variable>
-#include <mutex>
-#include <thread>
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
 
-#include "core/clock.hpp"
 #include "core/error.hpp"
 #include "space/evaluate.hpp"
 #include "space/vals.hpp"
+#include "worker/command.hpp"
+#include "worker/heartbeat.hpp"
+#include "worker/isolated.hpp"
 
 namespace hopt::worker {
 
 namespace {
 
-// Refreshes a job's heartbeat on its own thread while the objective runs.
-class Heartbeat {
-public:
-    Heartbeat(trials::Store &store, trials::Trial job, double interval) {
-        if (interval <= 0) return;
-        thread_ = std::thread([this, &store, job, interval]() mutable {
-            std::unique_lock lock(mu_);
-            while (!cv_.wait_for(lock, std::chrono::duration<double>(interval), [&] { return done_; })) {
-                lock.unlock();
-                try {
-                    store.heartbeat(job);
-                } catch (const std::exception &) {
-                    // A failed heartbeat is retried next interval; the job's
-                    // outcome write decides whether it is still ours.
-                }
-                lock.lock();
-            }
-        });
-    }
-    ~Heartbeat() {
-        if (!thread_.joinable()) return;
-        {
-            std::lock_guard lock(mu_);
-            done_ = true;
-        }
-        cv_.notify_all();
-        thread_.join();
-    }
+// A "no job" line when the worker becomes idle, then one a minute: not one
+// per poll.
+constexpr double kIdleLogEvery = 60;
 
-private:
-    std::mutex mu_;
-    std::condition_variable cv_;
-    bool done_ = false;
-    std::thread thread_;
-};
+std::string seconds_text(double s) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%g", s);
+    return buf;
+}
+
+std::string key_text(const std::optional<std::string> &k) { return k ? "'" + *k + "'" : "null"; }
+
+std::string error_text(const Json &error) {
+    if (error.is_array() && error.size() == 2 && error[0].is_string() && error[1].is_string())
+        return error[0].get<std::string>() + ": " + error[1].get<std::string>();
+    return error.dump();
+}
+
+// How often idle workers look for abandoned jobs: a few times per timeout,
+// at most every 5 s (each look reads the running jobs of the database).
+double recovery_period(const trials::RecoveryPolicy &p) { return std::clamp(p.heartbeat_timeout / 4, 0.2, 5.0); }
 
 }  // namespace
 
@@ -57,6 +45,14 @@ Worker::Worker(trials::Store &store, const Registry &registry, Options options)
 void Worker::say(const std::string &msg) const {
     if (opts_.log) opts_.log(msg);
 }
+
+bool Worker::stop_requested() {
+    if (!stop_since_ && ((opts_.stop && opts_.stop->load()) || (opts_.should_stop && opts_.should_stop())))
+        stop_since_ = Stopwatch();
+    return stop_since_.has_value();
+}
+
+bool Worker::grace_over() { return stop_requested() && stop_since_->seconds() >= opts_.stop_grace; }
 
 std::shared_ptr<const space::Space> Worker::space_for(const trials::Domain &domain, const std::string &key) {
     std::string text = dump_json(domain.space);
@@ -68,7 +64,7 @@ std::shared_ptr<const space::Space> Worker::space_for(const trials::Domain &doma
     return cached.space;
 }
 
-void Worker::evaluate(trials::Trial &job, const trials::Domain &domain, objective::Objective &fn) {
+Worker::Ran Worker::evaluate(trials::Trial &job, const trials::Domain &domain, const Registry::Entry &entry) {
     objective::Outcome outcome;
     try {
         auto sp = space_for(domain, job.exp_key.value_or(""));
@@ -76,8 +72,28 @@ void Worker::evaluate(trials::Trial &job, const trials::Domain &domain, objectiv
         req.tid = job.tid;
         req.vals = trials::flat_vals(job);
         req.point = space::evaluate(*sp, space::vals_from_json(*sp, req.vals, false));
-        Heartbeat beat(store_, job, opts_.heartbeat_interval);
-        outcome = fn.evaluate(req);
+
+        // The heartbeat starts once a child exists, not before the fork
+        // (see ChildLimits::on_start).
+        std::optional<Heartbeat> beat;
+        auto start_beat = [&] {
+            if (!beat) beat.emplace(store_, job, opts_.heartbeat_interval);
+        };
+        auto lost = [&] { return beat && beat->lost(); };
+        ChildLimits limits{opts_.workdir, opts_.trial_timeout, [&] { return lost() || grace_over(); }, start_beat};
+        try {
+            if (entry.command) {
+                outcome = entry.command->run(req, limits);
+            } else if (opts_.isolation == Isolation::Process) {
+                outcome = evaluate_in_child(*entry.objective, req, limits);
+            } else {
+                start_beat();
+                outcome = entry.objective->evaluate(req);
+            }
+        } catch (const Abandoned &) {
+            return lost() ? Ran::Lost : Ran::Stopped;
+        }
+        if (lost()) return Ran::Lost;
     } catch (const Error &e) {
         outcome = objective::Outcome::failure(e.code() == HOPT_ESPACE ? "hopt.SpaceError" : "hopt.InvalidTrial",
                                               e.what());
@@ -92,55 +108,149 @@ void Worker::evaluate(trials::Trial &job, const trials::Domain &domain, objectiv
         job.state = trials::kDone;
         job.result = std::move(outcome.result);
     }
+    return Ran::Finished;
+}
+
+// Log a written outcome (hyperopt's "job finished" / "job exception") and
+// count failures in a row.
+void Worker::record(const trials::Trial &job) {
+    const std::string tid = std::to_string(job.tid);
+    if (job.state == trials::kError) {
+        last_failure_ = "trial " + tid + ": " + error_text(job.error);
+        ++consecutive_failures_;
+        say("job exception: " + tid + ": " + error_text(job.error));
+        return;
+    }
+    consecutive_failures_ = 0;
+    const double loss = job.loss();
+    say("job finished: " + tid + (std::isnan(loss) ? " (status " + job.status() + ")" : " (loss " + seconds_text(loss) + ")"));
 }
 
 Step Worker::step() {
     trials::ReserveFilter filter{opts_.exp_key, registry_.names()};
     std::optional<trials::Trial> job = store_.reserve(opts_.owner, filter);
     if (!job) return Step::NoJob;
+    const std::string tid = std::to_string(job->tid);
     std::optional<trials::Domain> domain = store_.get_domain(job->exp_key);
-    objective::Objective *fn = domain ? registry_.find(domain->objective) : nullptr;
-    if (domain && !fn) {
+    const Registry::Entry *entry = domain ? registry_.find(domain->objective) : nullptr;
+    if (domain && !entry) {
         // Another worker may have this objective: leave the job for it.
         store_.release(*job);
-        say("job " + std::to_string(job->tid) + " needs objective '" + domain->objective +
+        say("job " + tid + " needs objective '" + domain->objective +
             "', which this worker does not have; left it for another worker");
         return Step::NotMine;
     }
+    say("job found: " + tid + " (exp_key " + key_text(job->exp_key) +
+        (domain ? ", objective '" + domain->objective + "')" : ")"));
     if (!domain) {
         job->state = trials::kError;
         job->result = Json{{"status", "fail"}};
-        job->error = Json::array({"hopt.NoDomain", "no domain is stored for exp_key " +
-                                                       (job->exp_key ? "'" + *job->exp_key + "'" : "null")});
+        job->error = Json::array({"hopt.NoDomain", "no domain is stored for exp_key " + key_text(job->exp_key)});
     } else {
-        evaluate(*job, *domain, *fn);
+        switch (evaluate(*job, *domain, *entry)) {
+        case Ran::Finished: break;
+        case Ran::Stopped:
+            store_.release(*job);
+            say("job " + tid + " released to the queue: still running " + seconds_text(opts_.stop_grace) +
+                " s after the stop request");
+            return Step::Released;
+        case Ran::Lost:
+            say("job " + tid + " was recovered by another process while it ran; stopped evaluating it");
+            return Step::Lost;
+        }
     }
     if (!store_.complete(*job)) {
-        say("job " + std::to_string(job->tid) + " was requeued while it ran; its result was dropped");
+        say("job " + tid + " was requeued while it ran; its result was dropped");
         return Step::Lost;
     }
-    say("job " + std::to_string(job->tid) + (job->state == trials::kDone ? " finished" : " failed: " + job->error.dump()));
+    record(*job);
     return Step::Evaluated;
 }
 
-int64_t Worker::run() {
-    int64_t done = 0;
-    Stopwatch idle;
-    while (done < opts_.max_jobs && !(opts_.stop && opts_.stop->load())) {
+Step Worker::step_or_retry() {
+    try {
+        Step s = step();
+        outage_since_.reset();
+        return s;
+    } catch (const Error &e) {
+        if (e.code() != HOPT_ECONNECT || opts_.store_retry <= 0) throw;
+        if (!outage_since_) outage_since_ = Stopwatch();
+        if (outage_since_->seconds() >= opts_.store_retry) throw;
+        say(std::string("store unreachable, retrying for up to ") + seconds_text(opts_.store_retry) + " s: " + e.what());
+        return Step::NoJob;
+    }
+}
+
+void Worker::idle_wait(uint64_t seen) {
+    // In slices, so that a stop request ends the wait within 0.1 s whatever
+    // the poll interval.
+    const Stopwatch waited;
+    for (;;) {
+        const double left = opts_.poll_interval - waited.seconds();
+        if (left <= 0 || stop_requested()) return;
+        store_.wait_change(seen, std::min(left, 0.1));
+        if (store_.generation() != seen) return;
+    }
+}
+
+void Worker::note_idle(double idle) {
+    if (idle_logged_at_ < 0) {
+        say("no job found, sleeping for " + seconds_text(opts_.poll_interval) + " s");
+        idle_logged_at_ = idle;
+    } else if (idle - idle_logged_at_ >= kIdleLogEvery) {
+        say("no job found for " + seconds_text(std::floor(idle)) + " s; polling every " +
+            seconds_text(opts_.poll_interval) + " s");
+        idle_logged_at_ = idle;
+    }
+}
+
+RunSummary Worker::run() {
+    RunSummary sum;
+    const Stopwatch started;
+    Stopwatch idle, since_recovery;
+    bool recovered_once = false;
+    auto finish = [&](ExitReason reason, std::string message) {
+        sum.reason = reason;
+        sum.message = std::move(message);
+        say("exiting: " + sum.message);
+        return sum;
+    };
+    for (;;) {
+        if (sum.jobs >= opts_.max_jobs) return finish(ExitReason::MaxJobs, "max_jobs (" + std::to_string(opts_.max_jobs) + ") reached");
+        if (stop_requested()) return finish(ExitReason::Stopped, "asked to stop");
+        if (opts_.last_job_timeout && started.seconds() >= *opts_.last_job_timeout)
+            return finish(ExitReason::LastJobTimeout,
+                          "last_job_timeout (" + seconds_text(*opts_.last_job_timeout) + " s) passed");
+
         const uint64_t gen = store_.generation();
-        const Step s = step();
-        if (s == Step::Evaluated || s == Step::Lost) {
-            done += s == Step::Evaluated;
+        const Step s = step_or_retry();
+        if (s == Step::Evaluated || s == Step::Lost || s == Step::Released) {
+            sum.jobs += s == Step::Evaluated;
             idle = Stopwatch();
+            idle_logged_at_ = -1;
+            if (opts_.max_consecutive_failures > 0 && consecutive_failures_ >= opts_.max_consecutive_failures)
+                return finish(ExitReason::TooManyFailures, std::to_string(consecutive_failures_) +
+                                                               " consecutive trials failed (last: " + last_failure_ + ")");
             continue;
         }
-        if (opts_.reserve_timeout > 0 && idle.seconds() > opts_.reserve_timeout) {
-            say("no job for " + std::to_string(opts_.reserve_timeout) + " s; exiting");
-            break;
+        if (opts_.reserve_timeout > 0 && idle.seconds() >= opts_.reserve_timeout)
+            return finish(ExitReason::ReserveTimeout,
+                          "no job found for " + seconds_text(opts_.reserve_timeout) + " s (reserve_timeout)");
+        if (opts_.recovery && (!recovered_once || since_recovery.seconds() >= recovery_period(*opts_.recovery))) {
+            try {
+                if (const int64_t n = store_.recover_stale(*opts_.recovery))
+                    say("recovered " + std::to_string(n) + " job(s) whose workers stopped heartbeating");
+            } catch (const Error &e) {
+                // Recovery is a service to others: the next reservation
+                // attempt decides whether the store is usable.
+                say(std::string("recovering abandoned jobs failed: ") + e.what());
+            }
+            since_recovery = Stopwatch();
+            recovered_once = true;
         }
-        store_.wait_change(s == Step::NotMine ? store_.generation() : gen, opts_.poll_interval);
+        note_idle(idle.seconds());
+        idle_wait(s == Step::NotMine ? store_.generation() : gen);
     }
-    return done;
 }
 
 }  // namespace hopt::worker

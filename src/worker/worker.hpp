@@ -12,20 +12,41 @@
 #include <optional>
 #include <string>
 
+#include "core/clock.hpp"
 #include "space/space.hpp"
 #include "trials/store.hpp"
 #include "worker/registry.hpp"
 
 namespace hopt::worker {
 
+// Where objectives run (commands always run in their own process).
+enum class Isolation {
+    InProcess,  // called directly: fast; a crash ends the worker
+    Process,    // a forked child per trial: a crash or a hang fails only the trial
+};
+
 struct Options {
     std::string owner;                    // written to reserved trials
     std::optional<std::string> exp_key;   // only this experiment; nullopt: any
     double poll_interval = 0.1;           // seconds between reservation attempts when idle
     double reserve_timeout = 0;           // give up after this long without a job; 0: never
+    std::optional<double> last_job_timeout;  // reserve nothing once this long has passed since run()
     int64_t max_jobs = std::numeric_limits<int64_t>::max();
+    int max_consecutive_failures = 0;     // stop after this many ERROR outcomes in a row; 0: never
+    Isolation isolation = Isolation::InProcess;
+    std::optional<double> trial_timeout;  // seconds; children only (process isolation, commands)
+    std::string workdir;                  // children's current directory; "": the worker's
     double heartbeat_interval = 0;        // seconds; 0: no heartbeat (in-memory stores)
+    // Recover other workers' abandoned jobs while idle (remote stores).
+    std::optional<trials::RecoveryPolicy> recovery;
+    // After a stop request, how long a running child may still finish before
+    // it is killed and its job released to the queue.
+    double stop_grace = 10;
+    // How long to retry when the store cannot be reached (HOPT_ECONNECT)
+    // before giving up; 0: give up at once.
+    double store_retry = 0;
     const std::atomic<bool> *stop = nullptr;  // set by another thread to end run()
+    std::function<bool()> should_stop;        // polled between and during jobs
     std::function<void(const std::string &)> log;  // progress messages; may be empty
 };
 
@@ -34,6 +55,15 @@ enum class Step {
     NoJob,        // nothing to reserve
     NotMine,      // reserved a job whose objective this worker lacks; released it
     Lost,         // the job was taken away while evaluating (recovered as stale)
+    Released,     // a stop request outlasted the grace: the job went back to the queue
+};
+
+enum class ExitReason { MaxJobs, Stopped, ReserveTimeout, LastJobTimeout, TooManyFailures };
+
+struct RunSummary {
+    int64_t jobs = 0;  // jobs evaluated and written
+    ExitReason reason = ExitReason::Stopped;
+    std::string message;  // why the loop ended, as logged
 };
 
 class Worker {
@@ -42,23 +72,35 @@ public:
 
     // Reserve and evaluate at most one job.
     Step step();
-    // Loop until max_jobs jobs, `stop`, or reserve_timeout of idleness.
-    // Returns the number of jobs evaluated.
-    int64_t run();
+    // Loop until a stop condition of the options holds.
+    RunSummary run();
 
 private:
     struct CachedSpace {
         std::string text;
         std::shared_ptr<const space::Space> space;
     };
+    enum class Ran { Finished, Stopped, Lost };
+
     std::shared_ptr<const space::Space> space_for(const trials::Domain &domain, const std::string &key);
-    void evaluate(trials::Trial &job, const trials::Domain &domain, objective::Objective &fn);
+    Ran evaluate(trials::Trial &job, const trials::Domain &domain, const Registry::Entry &entry);
+    void record(const trials::Trial &job);
+    Step step_or_retry();
+    void idle_wait(uint64_t seen);
+    void note_idle(double idle_seconds);
+    bool stop_requested();
+    bool grace_over();
     void say(const std::string &msg) const;
 
     trials::Store &store_;
     const Registry &registry_;
     Options opts_;
     std::map<std::string, CachedSpace> spaces_;  // by exp_key
+    int consecutive_failures_ = 0;
+    std::string last_failure_;
+    std::optional<Stopwatch> stop_since_;   // when a stop was first requested
+    std::optional<Stopwatch> outage_since_; // when the store became unreachable
+    double idle_logged_at_ = -1;            // idle seconds at the last "no job" line
 };
 
 }  // namespace hopt::worker

@@ -1,0 +1,95 @@
+// Trials in a MongoDB database, shared by drivers, workers and readers on any
+// number of machines (hyperopt's MongoTrials). docs/mongo-protocol.md gives
+// the collections and the job protocol; in short:
+//
+// - `jobs` holds hyperopt's trial documents (_id = the tid as a padded
+//   string), so Python hyperopt can read them;
+// - every exclusive step (a tid, a reservation, a cancellation, a recovery,
+//   a job's outcome) is the insert of a document with a unique _id, the one
+//   operation that is atomic on FerretDB as on MongoDB, and the winner alone
+//   writes the job document;
+// - small side collections hold what pollers need (the queue of NEW jobs,
+//   the RUNNING jobs with their heartbeats), so that polling costs the same
+//   with 100 or 100,000 trials: FerretDB scans a collection for any query
+//   but an _id lookup.
+#pragma once
+
+#include <map>
+#include <mutex>
+#include <set>
+
+#include "core/clock.hpp"
+#include "trials/mongo/client.hpp"
+#include "trials/store.hpp"
+
+namespace hopt::trials::mongo {
+
+class MongoStore final : public Store {
+public:
+    // Connects and checks the server answers (Error(HOPT_ECONNECT) within
+    // the address's timeouts otherwise); creates the indexes it uses.
+    MongoStore(const std::string &address, std::optional<std::string> exp_key);
+
+    const std::optional<std::string> &exp_key() const override { return exp_key_; }
+    bool remote() const override { return true; }
+    std::vector<int64_t> new_tids(size_t n) override;
+    void insert(const std::vector<Trial> &docs) override;
+    std::vector<TrialPtr> refresh() override;
+    std::vector<TrialPtr> snapshot() override;
+    int64_t count(StateMask states) override;
+    void delete_all() override;
+    void put_domain(const Domain &domain) override;
+    std::optional<Domain> get_domain(const std::optional<std::string> &exp_key) override;
+    std::optional<Trial> reserve(const std::string &owner, const ReserveFilter &filter) override;
+    bool heartbeat(Trial &job) override;
+    bool complete(Trial &job) override;
+    bool release(Trial &job) override;
+    int64_t cancel_new() override;
+    int64_t recover_stale(const RecoveryPolicy &policy) override;
+
+    const Address &address() const { return pool_.address(); }
+
+private:
+    // The experiment filter: {exp_key: key} (null for hyperopt's None).
+    Json experiment_filter() const;
+    void load_all();
+    // The experiment's generation token, changed by whatever readers cannot
+    // follow incrementally (deletions, trials not passing through the
+    // queue): a reader that sees it change reloads.
+    std::string read_generation();
+    void bump_generation();
+    void refresh_incremental();
+    void put_in_cache(Trial t);
+    // Bring a job document in line with its recorded outcome (after a lost
+    // race or a crash between the outcome and the job write).
+    void repair_from_result(const Json &result_doc);
+    // Write a job's final fields; falls back to a storable result when the
+    // server refuses the result's content.
+    void write_outcome(const std::string &id, const Trial &job);
+    bool claim(const std::string &id, const std::string &owner, const char *kind);
+    void requeue(const Json &job_doc, int64_t claim, int64_t attempts);
+    int64_t recover_stranded(const RecoveryPolicy &policy, double now);
+
+    Pool pool_;
+    const std::optional<std::string> exp_key_;
+
+    std::mutex mu_;                        // guards everything below
+    std::map<int64_t, TrialPtr> cache_;    // this experiment's trials by tid
+    std::set<int64_t> pending_;            // tids NEW or RUNNING in the cache
+    bool loaded_ = false;
+    std::string generation_;               // as of the last full load
+    Stopwatch since_full_load_;
+    int64_t next_tid_ = -1;                // next tid to try; -1: not yet probed
+    std::set<int64_t> tids_claimed_;       // allocated here, not yet inserted
+    // Heartbeats as this process last saw them: (tid, claim) -> (value, when
+    // first seen). A value unchanged for the timeout means an abandoned job,
+    // whatever the workers' clocks say.
+    std::map<std::pair<int64_t, int64_t>, std::pair<Json, double>> beats_;
+    // Queue entries as last seen: (tid, claim) -> when first seen (or last
+    // checked).
+    std::map<std::pair<int64_t, int64_t>, double> queued_since_;
+    double last_recovery_ = -1e9;
+    Stopwatch clock_;
+};
+
+}  // namespace hopt::trials::mongo

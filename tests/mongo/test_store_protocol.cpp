@@ -1,0 +1,241 @@
+// The MongoDB store's job protocol against a real server: exclusive
+// reservation under contention, heartbeats, recovery of abandoned jobs,
+// outcomes written once, persistence, and results the server would refuse.
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <map>
+#include <set>
+#include <thread>
+
+#include "core/error.hpp"
+#include "server.hpp"
+#include "trials/mongo/mongo_store.hpp"
+#include "trials/queries.hpp"
+// cmocka last: it defines a fail() macro.
+#include "../unit/cmocka.hpp"
+
+using namespace hopt;
+using trials::Trial;
+using trials::mongo::MongoStore;
+
+namespace {
+
+Trial new_trial(int64_t tid, const std::optional<std::string> &exp_key, const std::string &objective = "f") {
+    Trial t;
+    t.tid = tid;
+    t.exp_key = exp_key;
+    t.cmd = Json::array({"hopt_domain", objective});
+    t.vals.push_back({"x", static_cast<double>(tid), true, false});
+    return t;
+}
+
+std::vector<int64_t> queue(MongoStore &s, size_t n, const std::string &objective = "f") {
+    const auto tids = s.new_tids(n);
+    std::vector<Trial> docs;
+    for (int64_t tid : tids) docs.push_back(new_trial(tid, s.exp_key(), objective));
+    s.insert(docs);
+    return tids;
+}
+
+void finish(MongoStore &s, Trial &job, double loss) {
+    job.state = trials::kDone;
+    job.result = Json{{"status", "ok"}, {"loss", loss}};
+    assert_true(s.complete(job));
+}
+
+}  // namespace
+
+// Many workers, many jobs: each job is handed out exactly once.
+static void reservation_is_exclusive(void **) {
+    MongoStore driver(test_url("excl"), std::string("e"));
+    const auto tids = queue(driver, 120);
+    std::map<int64_t, int> handed;
+    std::mutex mu;
+    std::vector<std::thread> workers;
+    for (int w = 0; w < 6; ++w)
+        workers.emplace_back([&, w] {
+            MongoStore store(test_url("excl"), std::nullopt);
+            const std::string owner = "w" + std::to_string(w);
+            int idle = 0;
+            while (idle < 3) {
+                auto job = store.reserve(owner, {std::string("e"), {"f"}});
+                if (!job) {
+                    ++idle;
+                    continue;
+                }
+                idle = 0;
+                {
+                    std::lock_guard lock(mu);
+                    ++handed[job->tid];
+                }
+                finish(store, *job, 1.0);
+            }
+        });
+    for (auto &t : workers) t.join();
+    assert_int_equal(handed.size(), tids.size());
+    for (const auto &[tid, n] : handed)
+        if (n != 1) fail_msg("tid %lld handed out %d times", static_cast<long long>(tid), n);
+    const auto docs = driver.refresh();
+    assert_int_equal(trials::count_states(docs, trials::mask_of(trials::kDone)), 120);
+    driver.delete_all();
+}
+
+// Tids are unique across stores of the database, whatever the experiment.
+static void tids_are_unique_across_drivers(void **) {
+    MongoStore a(test_url("tids"), std::string("a")), b(test_url("tids"), std::string("b"));
+    std::set<int64_t> seen;
+    for (int i = 0; i < 10; ++i) {
+        for (int64_t t : a.new_tids(3)) assert_true(seen.insert(t).second);
+        for (int64_t t : b.new_tids(2)) assert_true(seen.insert(t).second);
+    }
+    // a fresh store finds where allocation stopped
+    MongoStore c(test_url("tids"), std::string("c"));
+    assert_true(c.new_tids(1)[0] == *seen.rbegin() + 1);
+}
+
+// A job whose worker stops heartbeating is requeued, then failed after
+// max_attempts; a result that comes back late does not count twice.
+static void abandoned_jobs_are_recovered(void **) {
+    MongoStore driver(test_url("recover"), std::string("e"));
+    const int64_t tid = queue(driver, 1)[0];
+    MongoStore worker(test_url("recover"), std::nullopt);
+    const trials::RecoveryPolicy policy{0.3, 2};
+    auto job = worker.reserve("dead-1", {std::string("e"), {}});
+    assert_true(job.has_value());
+    assert_int_equal(driver.recover_stale(policy), 0);  // first sight of its heartbeat
+    std::this_thread::sleep_for(std::chrono::milliseconds(400));
+    assert_int_equal(driver.recover_stale(policy), 1);
+    auto docs = driver.refresh();
+    assert_int_equal(docs.at(0)->state, trials::kNew);
+    assert_int_equal(docs.at(0)->extra.value("attempts", 0), 1);
+    // the presumed-dead worker wakes up: its heartbeat and its claim are gone
+    assert_false(worker.heartbeat(*job));
+    // second attempt, abandoned too: now an ERROR saying why
+    auto again = worker.reserve("dead-2", {std::string("e"), {}});
+    assert_true(again.has_value());
+    assert_int_equal(again->tid, tid);
+    // (recovery looks at most every timeout / 4: let that pass, then it
+    // sees the new heartbeat for the first time)
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    driver.recover_stale(policy);
+    std::this_thread::sleep_for(std::chrono::milliseconds(400));
+    assert_int_equal(driver.recover_stale(policy), 1);
+    docs = driver.refresh();
+    assert_int_equal(docs.at(0)->state, trials::kError);
+    assert_non_null(strstr(docs.at(0)->error.dump().c_str(), "hopt.WorkerLost"));
+    // the late worker's result loses against the recorded outcome
+    job->state = trials::kDone;
+    job->result = Json{{"status", "ok"}, {"loss", 1.0}};
+    assert_false(worker.complete(*job));
+    docs = driver.refresh();
+    assert_int_equal(docs.at(0)->state, trials::kError);
+}
+
+// A live worker's heartbeat keeps its job.
+static void heartbeats_keep_jobs(void **) {
+    MongoStore driver(test_url("beat"), std::string("e"));
+    queue(driver, 1);
+    MongoStore worker(test_url("beat"), std::nullopt);
+    auto job = worker.reserve("alive", {std::string("e"), {}});
+    assert_true(job.has_value());
+    const trials::RecoveryPolicy policy{0.3, 2};
+    for (int i = 0; i < 6; ++i) {
+        assert_true(worker.heartbeat(*job));
+        assert_int_equal(driver.recover_stale(policy), 0);
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    finish(worker, *job, 2.5);
+    const auto docs = driver.refresh();
+    assert_int_equal(docs.at(0)->state, trials::kDone);
+    assert_true(docs.at(0)->loss() == 2.5);
+}
+
+// Workers take only jobs whose objective they have; cancelled jobs are not
+// handed out; another process sees the same trials.
+static void filters_cancel_and_persistence(void **) {
+    MongoStore driver(test_url("misc"), std::string("e"));
+    queue(driver, 2, "mine");
+    queue(driver, 1, "theirs");
+    MongoStore worker(test_url("misc"), std::nullopt);
+    auto a = worker.reserve("w", {std::nullopt, {"theirs"}});
+    assert_true(a.has_value());
+    assert_string_equal(a->cmd[1].get<std::string>().c_str(), "theirs");
+    assert_false(worker.reserve("w", {std::nullopt, {"nobody"}}).has_value());
+    assert_false(worker.reserve("w", {std::string("other-exp"), {}}).has_value());
+    finish(worker, *a, 0.5);
+    assert_int_equal(driver.cancel_new(), 2);
+    assert_false(worker.reserve("w", {std::nullopt, {}}).has_value());
+    MongoStore reader(test_url("misc"), std::string("e"));
+    const auto docs = reader.refresh();
+    assert_int_equal(docs.size(), 3);
+    assert_int_equal(trials::count_states(docs, trials::mask_of(trials::kCancel)), 2);
+    assert_true(trials::best_trial(docs)->loss() == 0.5);
+    // the domain travels with the experiment
+    driver.put_domain({Json{{"hp", "uniform"}, {"label", "x"}, {"low", 0}, {"high", 1}}, "mine", Json::object()});
+    auto d = reader.get_domain(std::string("e"));
+    assert_true(d.has_value());
+    assert_string_equal(d->objective.c_str(), "mine");
+    assert_false(reader.get_domain(std::string("nope")).has_value());
+    reader.delete_all();
+    assert_int_equal(driver.refresh().size(), 0);
+}
+
+// Results with what FerretDB refuses (nested arrays, dotted keys) are kept.
+static void awkward_results_survive(void **) {
+    MongoStore driver(test_url("awkward"), std::nullopt);
+    queue(driver, 1);
+    MongoStore worker(test_url("awkward"), std::nullopt);
+    auto job = worker.reserve("w", {std::nullopt, {}});
+    assert_true(job.has_value());
+    job->state = trials::kDone;
+    job->result = Json{{"status", "ok"}, {"loss", 0.25}, {"matrix", Json::array({Json::array({1, 2}), Json::array({3})})},
+                       {"a.b", 1}, {"$weird", "x"}};
+    assert_true(worker.complete(*job));
+    MongoStore reader(test_url("awkward"), std::nullopt);
+    const auto docs = reader.refresh();
+    assert_int_equal(docs.size(), 1);
+    assert_true(docs[0]->loss() == 0.25);
+    assert_true(docs[0]->result["matrix"] == Json::array({Json::array({1, 2}), Json::array({3})}));
+    assert_true(docs[0]->result["a.b"] == 1);
+}
+
+// Bad addresses and absent servers: clear errors, quickly.
+static void address_errors(void **) {
+    const struct {
+        const char *url;
+        int code;
+        const char *needle;
+    } cases[] = {
+        {"mongo://localhost:1234/db", HOPT_EINVAL, "/jobs"},
+        {"mongo://localhost:1234/db/trials", HOPT_EINVAL, "'jobs'"},
+        {"mongo://localhost:99999/db/jobs", HOPT_EINVAL, "port"},
+        {"http://localhost/db", HOPT_EINVAL, "scheme"},
+        {"mongodb://user:secret@localhost:1/", HOPT_EINVAL, "database"},
+        {"", HOPT_EINVAL, "empty"},
+        {"mongo://localhost:1/db/jobs", HOPT_ECONNECT, "localhost:1"},
+    };
+    for (const auto &c : cases) {
+        try {
+            MongoStore s(c.url, std::nullopt);
+            fail_msg("%s was accepted", c.url);
+        } catch (const Error &e) {
+            if (e.code() != c.code || !strstr(e.what(), c.needle))
+                fail_msg("%s: code %d, message '%s'", c.url, e.code(), e.what());
+            if (strstr(e.what(), "secret")) fail_msg("password in message: %s", e.what());
+        }
+    }
+}
+
+int main() {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(reservation_is_exclusive),
+        cmocka_unit_test(tids_are_unique_across_drivers),
+        cmocka_unit_test(abandoned_jobs_are_recovered),
+        cmocka_unit_test(heartbeats_keep_jobs),
+        cmocka_unit_test(filters_cancel_and_persistence),
+        cmocka_unit_test(awkward_results_survive),
+        cmocka_unit_test(address_errors),
+    };
+    return cmocka_run_group_tests(tests, nullptr, nullptr);
+}
