@@ -52,7 +52,6 @@ inline double log_lower(double s) {
     return e == 0 ? -INFINITY : static_cast<double>(e - 1023) * M_LN2;
 }
 
-
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wpsabi"
 
@@ -65,7 +64,7 @@ inline double log_lower(double s) {
     g.log_lw_max.resize(nb);
     for (size_t b = 0; b < nb; ++b) {
         const size_t begin = b * kBlock;
-        // Padding (is +inf, lw 0) changes neither bound. Written as x < y ? x
+        // Padding (h +inf, lw 0) changes neither bound. Written as x < y ? x
         // : y (a min instruction); min and max are exact in any order.
         math::v4df s = math::load4(&g.h[begin]), w = math::load4(&g.lw[begin]);
         for (size_t i = begin + 4; i < begin + kBlock; i += 4) {
@@ -107,14 +106,11 @@ void GaussBlocks::finish() {
     else finish_generic(*this);
 }
 
-
-
 size_t GaussBlocks::home(double y) const {
     const size_t i = static_cast<size_t>(std::lower_bound(mu.begin(), mu.begin() + static_cast<std::ptrdiff_t>(n), y) -
                                          mu.begin());
     return std::min(i, n - 1) / kBlock;
 }
-
 
 namespace {
 
@@ -191,31 +187,34 @@ template <class Table>
     sum.s += (acc[0] + acc[1]) + (acc[2] + acc[3]);
 }
 
+template <bool kRescale, class Table>
+[[gnu::always_inline]] inline void add_any(const GaussBlocks &g, size_t b, double y, Sum &sum, Table table) {
+    if constexpr (kRescale) add_block_rescaled(g, b, y, sum, table);
+    else add_block(g, b, y, sum, table);
+}
+
 // The prior's term, then the home block, then outward on each side until
-// the bound over every remaining block is below the cut.
+// the bound over every remaining block is below the cut. (No lambdas in
+// these bodies: GCC would compile them for the baseline target only.)
 template <bool kRescale, class Table>
 [[gnu::always_inline]] inline Sum sum_blocks(const GaussBlocks &g, double y, Sum sum, Table table) {
-    auto add = [&](size_t b) {
-        if constexpr (kRescale) add_block_rescaled(g, b, y, sum, table);
-        else add_block(g, b, y, sum, table);
-    };
     if (g.n == 0) return sum;
     const double cut = g.cut;
     const size_t nb = g.blocks(), home = g.home(y);
-    add(home);
+    add_any<kRescale>(g, home, y, sum, table);
     double floor = sum.m + log_lower(sum.s) - cut;
     for (size_t b = home + 1; b < nb; ++b) {
         const double d = std::max(0.0, g.mu_lo[b] - y);
         if (g.bound_right(b, d) < floor) break;
         if (g.bound(b, d) < floor) continue;
-        add(b);
+        add_any<kRescale>(g, b, y, sum, table);
         floor = sum.m + log_lower(sum.s) - cut;
     }
     for (size_t b = home; b-- > 0;) {
         const double d = std::max(0.0, y - g.mu_hi[b]);
         if (g.bound_left(b, d) < floor) break;
         if (g.bound(b, d) < floor) continue;
-        add(b);
+        add_any<kRescale>(g, b, y, sum, table);
         floor = sum.m + log_lower(sum.s) - cut;
     }
     return sum;

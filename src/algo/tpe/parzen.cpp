@@ -36,21 +36,24 @@ struct ForgettingRamp {
     [[gnu::always_inline]] v4df operator()(v4df age) const { return age < ramp ? start + span * age / denom : 1.0; }
 };
 
+// max(left, right) clipped to [lo, hi] (std::clamp, as lo <= hi), written as
+// x > y ? x : y and x < y ? x : y, which compile to single max and min
+// instructions.
+[[gnu::always_inline]] inline double clipped_gap(double left, double right, double lo, double hi) {
+    const double g = right > left ? right : left;
+    const double upper = hi < g ? hi : g;
+    return lo > upper ? lo : upper;
+}
+
 // out[i] = clip(max(mu[i] - mu[i-1], mu[i+1] - mu[i])) for i in [0, count):
 // the bandwidths of components whose neighbours are in mu. Returns the
 // largest.
 [[gnu::always_inline]] inline double bandwidths(const double *mu, double *out, size_t count, double lo, double hi) {
-    auto one = [&](double left, double right) {
-        const double g = right > left ? right : left;
-        const double upper = hi < g ? hi : g;
-        return lo > upper ? lo : upper;  // std::clamp(g, lo, hi), as lo <= hi
-    };
     v4df widest4 = {0, 0, 0, 0};
     size_t i = 0;
     for (; i + 4 <= count; i += 4) {
         const v4df c = load4(mu + i), left = c - load4(mu + i - 1), right = load4(mu + i + 1) - c;
-        // max(left, right), then clipped: written as x > y ? x : y and
-        // x < y ? x : y, which compile to single max / min instructions.
+        // clipped_gap on four lanes
         const v4df g = right > left ? right : left;
         const v4df upper = hi < g ? hi : g;
         const v4df s = lo > upper ? lo : upper;
@@ -59,7 +62,7 @@ struct ForgettingRamp {
     }
     double widest = std::max(std::max(widest4[0], widest4[1]), std::max(widest4[2], widest4[3]));
     for (; i < count; ++i) {
-        out[i] = one(mu[i] - mu[i - 1], mu[i + 1] - mu[i]);
+        out[i] = clipped_gap(mu[i] - mu[i - 1], mu[i + 1] - mu[i], lo, hi);
         widest = std::max(widest, out[i]);
     }
     return widest;
