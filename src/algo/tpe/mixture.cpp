@@ -22,7 +22,7 @@ double mass(double lo, double hi, double mu, double sigma) {
     return norm_cdf(b) - norm_cdf(a);
 }
 
-// mass() with norm_tail for the tails, three times cheaper than erfc. A
+// mass() with norm_tail for the tails, about three times cheaper than erfc. A
 // difference of tails amplifies their relative error (4e-16 below z = 1,
 // 5e-15 at most) by about 1 / (z (b - a)), or 1.25 / (b - a) near z = 0:
 // for bins at least 1/64 wide in standard units the result stays within
@@ -39,7 +39,7 @@ double bin_mass(double lo, double hi, double mu, double sigma) {
 // Mass of N(mu, sigma) inside [lo, hi), to an absolute 1e-15: what the sum
 // of masses that normalises a truncated mixture needs. A tail beyond 9 sigma
 // holds less than 1e-19 and is left out; the others come from norm_tail,
-// four times cheaper than erfc.
+// about three times cheaper than erfc.
 double mass_inside(double lo, double hi, double mu, double sigma) {
     const bool near_lo = !((mu - lo) > 9 * sigma), near_hi = !((hi - mu) > 9 * sigma);
     if (!near_lo && !near_hi) return 1.0;
