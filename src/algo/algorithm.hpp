@@ -30,6 +30,9 @@ public:
     // True when suggest fills every id it is given; false when it proposes
     // one trial per call (TPE, anneal), so callers ask for one id at a time.
     virtual bool batch() const { return false; }
+    // False when suggest ignores the history (random search), which spares
+    // callers from gathering it.
+    virtual bool needs_history() const { return true; }
 
     // Values for at most new_tids.size() new trials, given `history`: the
     // experiment's NEW, RUNNING and DONE trials in tid order. Fewer values

@@ -119,31 +119,31 @@ Json fmin(const std::shared_ptr<objective::Objective> &objective, const space::S
     // How many trials to keep queued: one per local thread; for remote
     // workers, whose number fmin does not know, twice as many as are seen
     // running (at least 4), so that every worker finds a job waiting.
-    auto queue_target = [&](const std::vector<trials::TrialPtr> &d) -> int64_t {
+    auto queue_target = [&](const trials::Summary &sum) -> int64_t {
         if (opts.max_queue_len > 0) return opts.max_queue_len;
         if (local) return threads;
-        return std::max<int64_t>(4, 2 * trials::count_states(d, mask_of(kRunning)));
+        return std::max<int64_t>(4, 2 * sum.count[kRunning]);
     };
     Rng rng(opts.seed ? *opts.seed : default_seed());
     const TrialFactory factory(space, store.exp_key(), objective->name());
 
     store.put_domain({space.to_json(), objective->name(), Json::object()});
 
-    std::vector<trials::TrialPtr> docs = store.refresh();
-    const int64_t n_existing = trials::count_states(docs, trials::kValidStates);
+    trials::Summary sum = store.poll();
+    const int64_t n_existing = sum.in(trials::kValidStates);
     // hyperopt evaluates points_to_evaluate first, on top of max_evals, and
     // only in a fresh store.
-    if (opts.points_to_evaluate.is_array() && !opts.points_to_evaluate.empty() && docs.empty()) {
+    if (opts.points_to_evaluate.is_array() && !opts.points_to_evaluate.empty() && sum.in(trials::kAllStates) == 0) {
         std::vector<space::Vals> points;
         for (const Json &p : opts.points_to_evaluate) points.push_back(space::vals_from_json(space, p, true));
         const std::vector<int64_t> tids = store.new_tids(points.size());
         std::vector<trials::Trial> new_docs;
         for (size_t i = 0; i < points.size(); ++i) new_docs.push_back(factory.make(tids[i], points[i]));
         store.insert(new_docs);
-        docs = store.refresh();
+        sum = store.poll();
     }
     const int64_t n_to_queue = std::max<int64_t>(0, opts.max_evals - n_existing);
-    const int64_t errors_before = trials::count_states(docs, mask_of(kError));
+    const int64_t errors_before = sum.count[kError];
 
     worker::Registry registry;
     registry.add(objective);
@@ -158,29 +158,30 @@ Json fmin(const std::shared_ptr<objective::Objective> &objective, const space::S
         pool.emplace(store, registry, threads, poll);
     }
 
-    Progress progress(opts.show_progress, trials::count_states(docs, mask_of(kDone)),
+    Progress progress(opts.show_progress, sum.count[kDone],
                       std::max<int64_t>(opts.max_evals, n_existing) +
                           (opts.points_to_evaluate.is_array() ? static_cast<int64_t>(opts.points_to_evaluate.size()) : 0));
     int64_t n_queued = 0;
     bool stopped = false, exhausted = false;
     std::string objective_error;
-    double best = trials::best_loss(docs);
     double remote_sleep = 0.02;
     int64_t last_finished = -1;
 
     for (;;) {
         if (opts.timeout > 0 && clock.seconds() >= opts.timeout) stopped = true;
-        if (opts.loss_threshold && best < *opts.loss_threshold) stopped = true;
+        if (opts.loss_threshold && sum.best_loss < *opts.loss_threshold) stopped = true;
         if (stopped) break;
 
-        int64_t queued_now = trials::count_states(docs, mask_of(kNew));
-        const int64_t queue_len = queue_target(docs);
+        int64_t queued_now = sum.count[kNew];
+        const int64_t queue_len = queue_target(sum);
         while (queued_now < queue_len && n_queued < n_to_queue) {
             const int64_t want = std::min<int64_t>(queue_len - queued_now, n_to_queue - n_queued);
             const size_t n = algo.batch() ? static_cast<size_t>(want) : 1;
             // The snapshot includes what this loop just queued, so that each
             // suggestion sees the previous ones as pending.
-            const std::vector<trials::TrialPtr> history = trials::in_states(store.snapshot(), trials::kValidStates);
+            const std::vector<trials::TrialPtr> history = algo.needs_history()
+                                                              ? trials::in_states(store.snapshot(), trials::kValidStates)
+                                                              : std::vector<trials::TrialPtr>();
             const std::vector<int64_t> tids = store.new_tids(n);
             const std::vector<space::Vals> vals = algo.suggest(tids, space, history, rng.next_u64());
             if (vals.empty()) {
@@ -208,29 +209,30 @@ Json fmin(const std::shared_ptr<objective::Objective> &objective, const space::S
             store.recover_stale(opts.recovery);
         }
 
-        docs = store.refresh();
-        best = trials::best_loss(docs);
-        const int64_t finished = trials::count_states(docs, mask_of(kDone) | mask_of(kError) | mask_of(kRunning));
+        // A poll reads only what changed: its cost does not grow with the
+        // number of trials (the full list is read only for early stopping).
+        sum = store.poll();
+        const int64_t finished = sum.in(mask_of(kDone) | mask_of(kError) | mask_of(kRunning));
         remote_sleep = finished != last_finished ? 0.02 : std::min(poll, remote_sleep * 2);
         last_finished = finished;
-        progress.update(trials::count_states(docs, mask_of(kDone)), best);
-        if (local && !opts.catch_eval_exceptions && trials::count_states(docs, mask_of(kError)) > errors_before) {
-            objective_error = newest_error(docs);
+        progress.update(sum.count[kDone], sum.best_loss);
+        if (local && !opts.catch_eval_exceptions && sum.count[kError] > errors_before) {
+            objective_error = newest_error(store.snapshot());
             stopped = true;
             break;
         }
-        if (opts.early_stop && opts.early_stop(docs)) {
+        if (opts.early_stop && opts.early_stop(store.snapshot())) {
             stopped = true;
             break;
         }
         if (exhausted) break;
-        if (n_queued >= n_to_queue && trials::count_states(docs, mask_of(kNew) | mask_of(kRunning)) == 0) break;
+        if (n_queued >= n_to_queue && sum.in(mask_of(kNew) | mask_of(kRunning)) == 0) break;
     }
 
     // Wind down: trials not yet started are cancelled when the search stopped
     // early; started ones are awaited, as hyperopt awaits its queue.
     if (stopped) store.cancel_new();
-    while (store.count(mask_of(kNew) | mask_of(kRunning)) > 0) {
+    while (store.poll().in(mask_of(kNew) | mask_of(kRunning)) > 0) {
         const uint64_t gen = store.generation();
         if (inline_worker) {
             if (inline_worker->step() == worker::Step::Evaluated) continue;
@@ -239,7 +241,7 @@ Json fmin(const std::shared_ptr<objective::Objective> &objective, const space::S
         if (!local) store.recover_stale(opts.recovery);
     }
     if (pool) pool->join();
-    docs = store.refresh();
+    const std::vector<trials::TrialPtr> docs = store.refresh();
     progress.update(trials::count_states(docs, mask_of(kDone)), trials::best_loss(docs));
     progress.finish();
     if (!objective_error.empty()) fail(HOPT_EOBJECTIVE, objective_error);

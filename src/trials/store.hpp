@@ -3,6 +3,7 @@
 // store and the MongoDB store are its two implementations.
 #pragma once
 
+#include <cmath>
 #include <optional>
 #include <string>
 #include <vector>
@@ -37,6 +38,18 @@ struct RecoveryPolicy {
     int max_attempts = 3;
 };
 
+// What a driver watches between polls: trials per state and the best loss
+// of DONE trials (finite losses, any status, as hyperopt's fmin loop).
+struct Summary {
+    int64_t count[5] = {0, 0, 0, 0, 0};
+    double best_loss = INFINITY;
+    int64_t in(StateMask states) const {
+        int64_t n = 0;
+        for (int s = 0; s < 5; ++s) n += (states & mask_of(s)) ? count[s] : 0;
+        return n;
+    }
+};
+
 class Store {
 public:
     virtual ~Store() = default;
@@ -57,6 +70,10 @@ public:
     // The documents as of the last refresh, plus this process's own inserts
     // since: what a driver needs between two polls, without a round trip.
     virtual std::vector<TrialPtr> snapshot() { return refresh(); }
+    // Refresh, and summarise: what fmin reads at every poll. Stores that
+    // refresh incrementally keep the summary up to date as trials change,
+    // so that a poll costs the same with 1,000 or 100,000 trials.
+    virtual Summary poll();
     // Number of this experiment's documents in `states`, read from the
     // store itself (hyperopt's count_by_state_unsynced).
     virtual int64_t count(StateMask states) = 0;

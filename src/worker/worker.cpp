@@ -126,12 +126,23 @@ void Worker::record(const trials::Trial &job) {
     say("job finished: " + tid + (std::isnan(loss) ? " (status " + job.status() + ")" : " (loss " + seconds_text(loss) + ")"));
 }
 
+std::optional<trials::Domain> Worker::domain_for(const std::optional<std::string> &exp_key) {
+    const std::string key = exp_key ? "k:" + *exp_key : "none";
+    auto it = domains_.find(key);
+    if (it == domains_.end() || !it->second.domain || it->second.age.seconds() > 2.0) {
+        CachedDomain fresh;
+        fresh.domain = store_.get_domain(exp_key);
+        it = domains_.insert_or_assign(key, std::move(fresh)).first;
+    }
+    return it->second.domain;
+}
+
 Step Worker::step() {
     trials::ReserveFilter filter{opts_.exp_key, registry_.names()};
     std::optional<trials::Trial> job = store_.reserve(opts_.owner, filter);
     if (!job) return Step::NoJob;
     const std::string tid = std::to_string(job->tid);
-    std::optional<trials::Domain> domain = store_.get_domain(job->exp_key);
+    std::optional<trials::Domain> domain = domain_for(job->exp_key);
     const Registry::Entry *entry = domain ? registry_.find(domain->objective) : nullptr;
     if (domain && !entry) {
         // Another worker may have this objective: leave the job for it.

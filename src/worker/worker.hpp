@@ -82,6 +82,9 @@ private:
     };
     enum class Ran { Finished, Stopped, Lost };
 
+    // The experiment's domain, read again at most every few seconds: one
+    // database read per trial would be most of a fast trial's cost.
+    std::optional<trials::Domain> domain_for(const std::optional<std::string> &exp_key);
     std::shared_ptr<const space::Space> space_for(const trials::Domain &domain, const std::string &key);
     Ran evaluate(trials::Trial &job, const trials::Domain &domain, const Registry::Entry &entry);
     void record(const trials::Trial &job);
@@ -96,6 +99,11 @@ private:
     const Registry &registry_;
     Options opts_;
     std::map<std::string, CachedSpace> spaces_;  // by exp_key
+    struct CachedDomain {
+        Stopwatch age;
+        std::optional<trials::Domain> domain;
+    };
+    std::map<std::string, CachedDomain> domains_;  // by "k:<exp_key>", or "none"
     int consecutive_failures_ = 0;
     std::string last_failure_;
     std::optional<Stopwatch> stop_since_;   // when a stop was first requested

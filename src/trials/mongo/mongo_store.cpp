@@ -1,6 +1,7 @@
 #include "trials/mongo/mongo_store.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <random>
 
@@ -160,7 +161,23 @@ void MongoStore::put_in_cache(Trial t) {
     const int64_t tid = t.tid;
     if (t.state == kNew || t.state == kRunning) pending_.insert(tid);
     else pending_.erase(tid);
-    cache_[tid] = std::make_shared<const Trial>(std::move(t));
+    auto &slot = cache_[tid];
+    if (slot) --summary_.count[slot->state];
+    ++summary_.count[t.state];
+    // Final states do not change, so the best loss only ever improves
+    // (deletions reload everything).
+    if (t.state == kDone && std::isfinite(t.loss())) summary_.best_loss = std::min(summary_.best_loss, t.loss());
+    slot = std::make_shared<const Trial>(std::move(t));
+    view_stale_ = true;
+}
+
+void MongoStore::drop_from_cache(int64_t tid) {
+    auto it = cache_.find(tid);
+    if (it == cache_.end()) return;
+    --summary_.count[it->second->state];
+    cache_.erase(it);
+    pending_.erase(tid);
+    view_stale_ = true;
 }
 
 void MongoStore::insert(const std::vector<Trial> &docs) {
@@ -219,9 +236,10 @@ void MongoStore::load_all() {
     generation_ = read_generation();
     cache_.clear();
     pending_.clear();
+    summary_ = Summary();
+    view_stale_ = true;
     for (const Json &doc : pool_.find(kJobsColl, experiment_filter())) put_in_cache(read_trial(doc));
     loaded_ = true;
-    since_full_load_ = Stopwatch();
 }
 
 void MongoStore::refresh_incremental() {
@@ -231,10 +249,15 @@ void MongoStore::refresh_incremental() {
         load_all();
         return;
     }
-    const Json projection{{"projection", Json{{"tid", 1}, {"claim", 1}, {"owner", 1}}}};
+    const Json projection{{"projection", Json{{"tid", 1}, {"claim", 1}, {"owner", 1}, {"at", 1}}}};
     std::set<int64_t> queued, running;
+    std::map<int64_t, Json> running_entries;
     for (const Json &q : pool_.find(kQueueColl, experiment_filter(), projection)) queued.insert(int_field(q, "tid", -1));
-    for (const Json &r : pool_.find(kRunningColl, experiment_filter(), projection)) running.insert(int_field(r, "tid", -1));
+    for (Json &r : pool_.find(kRunningColl, experiment_filter(), projection)) {
+        const int64_t tid = int_field(r, "tid", -1);
+        running.insert(tid);
+        running_entries[tid] = std::move(r);
+    }
 
     // Only trials that may have changed are read again: the pending ones
     // whose place (queue, running, neither) no longer matches their state,
@@ -254,7 +277,18 @@ void MongoStore::refresh_incremental() {
         if (queued.count(tid)) {
             if (state != kNew) stale.insert(tid);
         } else if (running.count(tid)) {
-            if (state != kRunning) stale.insert(tid);
+            if (state != kRunning) {
+                // The running entry says who took it and when: no need to
+                // read the job again.
+                Trial t = *it->second;
+                const Json &r = running_entries[tid];
+                t.state = kRunning;
+                t.owner = r.value("owner", Json(nullptr));
+                t.result = Json{{"status", "running"}};
+                if (r.contains("at") && r["at"].is_object()) t.book_time = r["at"].value("$date", int64_t{0});
+                t.extra["claim"] = int_field(r, "claim");
+                put_in_cache(std::move(t));
+            }
         } else if (state == kNew || state == kRunning) {
             stale.insert(tid);  // finished, cancelled, or between two steps
         }
@@ -263,8 +297,7 @@ void MongoStore::refresh_incremental() {
         const std::string key = tid_key(tid);
         std::optional<Json> doc = pool_.find_one(kJobsColl, Json{{"_id", key}});
         if (!doc) {
-            cache_.erase(tid);
-            pending_.erase(tid);
+            drop_from_cache(tid);
             continue;
         }
         Trial t = read_trial(*doc);
@@ -286,28 +319,32 @@ void MongoStore::refresh_incremental() {
 std::vector<TrialPtr> MongoStore::refresh() {
     {
         std::lock_guard lock(mu_);
-        // Trials written by other processes without passing through the
-        // queue (imports) are picked up by a full reload every few minutes.
-        if (!loaded_ || since_full_load_.seconds() > 300) load_all();
+        if (!loaded_) load_all();
         else refresh_incremental();
     }
     return snapshot();
 }
 
+Summary MongoStore::poll() {
+    std::lock_guard lock(mu_);
+    if (!loaded_) load_all();
+    else refresh_incremental();
+    return summary_;
+}
+
 std::vector<TrialPtr> MongoStore::snapshot() {
     std::lock_guard lock(mu_);
     if (!loaded_) load_all();
-    std::vector<TrialPtr> out;
-    out.reserve(cache_.size());
-    for (const auto &[tid, t] : cache_) out.push_back(t);
-    return out;
+    if (view_stale_) {
+        view_.clear();
+        view_.reserve(cache_.size());
+        for (const auto &[tid, t] : cache_) view_.push_back(t);
+        view_stale_ = false;
+    }
+    return view_;
 }
 
-int64_t MongoStore::count(StateMask states) {
-    int64_t n = 0;
-    for (const auto &t : refresh()) n += (states & mask_of(t->state)) != 0;
-    return n;
-}
+int64_t MongoStore::count(StateMask states) { return poll().in(states); }
 
 void MongoStore::delete_all() {
     std::lock_guard lock(mu_);
@@ -319,6 +356,8 @@ void MongoStore::delete_all() {
     bump_generation();
     cache_.clear();
     pending_.clear();
+    summary_ = Summary();
+    view_stale_ = true;
     loaded_ = true;
 }
 

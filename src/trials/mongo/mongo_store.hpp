@@ -36,6 +36,7 @@ public:
     void insert(const std::vector<Trial> &docs) override;
     std::vector<TrialPtr> refresh() override;
     std::vector<TrialPtr> snapshot() override;
+    Summary poll() override;
     int64_t count(StateMask states) override;
     void delete_all() override;
     void put_domain(const Domain &domain) override;
@@ -60,6 +61,7 @@ private:
     void bump_generation();
     void refresh_incremental();
     void put_in_cache(Trial t);
+    void drop_from_cache(int64_t tid);
     // Bring a job document in line with its recorded outcome (after a lost
     // race or a crash between the outcome and the job write).
     void repair_from_result(const Json &result_doc);
@@ -76,9 +78,11 @@ private:
     std::mutex mu_;                        // guards everything below
     std::map<int64_t, TrialPtr> cache_;    // this experiment's trials by tid
     std::set<int64_t> pending_;            // tids NEW or RUNNING in the cache
+    Summary summary_;                      // of cache_, kept up to date by put_in_cache
+    std::vector<TrialPtr> view_;           // cache_ as a vector, rebuilt when stale
+    bool view_stale_ = true;
     bool loaded_ = false;
     std::string generation_;               // as of the last full load
-    Stopwatch since_full_load_;
     int64_t next_tid_ = -1;                // next tid to try; -1: not yet probed
     std::set<int64_t> tids_claimed_;       // allocated here, not yet inserted
     // Heartbeats as this process last saw them: (tid, claim) -> (value, when
