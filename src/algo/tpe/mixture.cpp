@@ -193,7 +193,7 @@ double accepted_mass(const ParzenMixture &m, Bounds b, double *cumulative) {
     const size_t padded = g.mu.size();  // = m.mus.size()
     const double *w = m.weights.data(), *mu = m.mus.data(), *sigma = m.sigmas.data();
     double *gh = g.h.data(), *glw = g.lw.data();
-    std::memcpy(g.mu.data(), mu, padded * sizeof *mu);
+    if (padded) std::memcpy(g.mu.data(), mu, padded * sizeof *mu);  // (no observations: nothing to copy)
     for (size_t i = 0; i < padded; i += 4) {
         const math::v4df s = math::load4(sigma + i);
         const math::v4df h = M_SQRT1_2 / (kEps > s ? kEps : s);  // sqrt(1/2) / max(s, eps)
@@ -204,7 +204,7 @@ double accepted_mass(const ParzenMixture &m, Bounds b, double *cumulative) {
             const math::v4df lw = math::load4(w + i) * (scale / math::load4(sigma + i));
             __builtin_memcpy(glw + i, &lw, sizeof lw);
         }
-    } else {
+    } else if (padded) {
         std::memcpy(glw, w, padded * sizeof *w);
     }
     g.pad();

@@ -108,7 +108,7 @@ namespace {
     m.sigmas.resize(padded);
     m.weights.resize(padded);
     double *mu = m.mus.data(), *sigma = m.sigmas.data(), *w = m.weights.data();
-    std::memcpy(mu, v, n * sizeof *v);
+    if (n) std::memcpy(mu, v, n * sizeof *v);  // (memcpy from null, even of 0 bytes, is undefined)
 
     // Bandwidths: the larger gap to a neighbour in the sorted means with the
     // prior among them (numpy.searchsorted, side left: before the first

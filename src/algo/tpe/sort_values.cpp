@@ -50,6 +50,7 @@ void bucket_ids(const ValueIndex *src, size_t n, double lo, double scale, int32_
 // Sorts the finite values src[0, n), in index order, into dst; src is
 // clobbered (it is the scratch space of deeper levels).
 void bucket_sort(ValueIndex *src, ValueIndex *dst, size_t n, int depth) {
+    if (n == 0) return;  // (and empty vectors may hand out null pointers)
     double lo = src[0].value, hi = lo;
     for (size_t i = 1; i < n; ++i) {
         lo = src[i].value < lo ? src[i].value : lo;

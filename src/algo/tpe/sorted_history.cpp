@@ -265,7 +265,7 @@ size_t rank_of(const SortedHistory::Param &p, uint32_t j) {
     size_t at = 0;
     for (size_t r = 0, start = 0; r <= good.size(); ++r) {
         const size_t end = r < good.size() ? ranks[by_value[r]] : m;
-        std::memcpy(values + at, param.sorted_key.data() + start, (end - start) * sizeof(double));
+        if (end > start) std::memcpy(values + at, param.sorted_key.data() + start, (end - start) * sizeof(double));
         for (size_t k = start; k < end; ++k) ages[at + k - start] = age[order[k]];
         at += end - start;
         start = end + 1;
