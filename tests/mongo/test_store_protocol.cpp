@@ -8,6 +8,7 @@
 #include <set>
 #include <thread>
 
+#include "core/clock.hpp"
 #include "core/error.hpp"
 #include "server.hpp"
 #include "trials/mongo/mongo_store.hpp"
@@ -227,6 +228,21 @@ static void address_errors(void **) {
     }
 }
 
+// A host that does not answer at all (a blackholed address): a clear error
+// within the connect timeout, not a hang.
+static void unreachable_host_fails_in_bounded_time(void **) {
+    const Stopwatch clock;
+    try {
+        MongoStore s("mongodb://10.255.255.1:27017/db?connectTimeoutMS=2000&serverSelectionTimeoutMS=2000",
+                     std::nullopt);
+        fail_msg("an unreachable host was accepted");
+    } catch (const Error &e) {
+        if (e.code() != HOPT_ECONNECT) fail_msg("code %d: %s", e.code(), e.what());
+        assert_non_null(strstr(e.what(), "10.255.255.1"));
+    }
+    if (clock.seconds() > 8) fail_msg("took %.1f s to fail", clock.seconds());
+}
+
 int main() {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(reservation_is_exclusive),
@@ -236,6 +252,7 @@ int main() {
         cmocka_unit_test(filters_cancel_and_persistence),
         cmocka_unit_test(awkward_results_survive),
         cmocka_unit_test(address_errors),
+        cmocka_unit_test(unreachable_host_fails_in_bounded_time),
     };
     return cmocka_run_group_tests(tests, nullptr, nullptr);
 }
