@@ -81,20 +81,20 @@ void sort_param(SortedHistory::Param &out) {
 
 }  // namespace
 
+bool SortedHistory::same_params(const space::Space &space) const {
+    const auto &params = space.params();
+    if (params.size() != labels_.size()) return false;
+    for (size_t p = 0; p < params.size(); ++p)
+        if (params[p].label != labels_[p] || !(ValueTransform::of(params[p]) == transforms_[p])) return false;
+    return true;
+}
+
 std::shared_ptr<SortedHistory> SortedHistory::build(const space::Space &space,
                                                    const std::vector<trials::TrialPtr> &docs,
                                                    std::shared_ptr<SortedHistory> previous) {
     const size_t n = docs.size(), n_params = space.params().size();
-    std::vector<std::string> labels;
-    std::vector<ValueTransform> transforms;
-    labels.reserve(n_params);
-    transforms.reserve(n_params);
-    for (const auto &p : space.params()) {
-        labels.push_back(p.label);
-        transforms.push_back(ValueTransform::of(p));
-    }
     const SortedHistory *prev = previous.get();
-    if (prev && !(prev->labels_ == labels && prev->transforms_ == transforms && prev->size() <= n)) prev = nullptr;
+    if (prev && !(prev->size() <= n && prev->same_params(space))) prev = nullptr;
 
     // The same trials as last time (a suggestion repeated, or several asked
     // for before any trial changed): nothing to do.
@@ -109,7 +109,7 @@ std::shared_ptr<SortedHistory> SortedHistory::build(const space::Space &space,
     // `previous` until this is settled.
     const TrialReader reader(space);
     size_t kept = prev ? prev->size() : 0;
-    std::vector<std::pair<size_t, double>> new_losses;  // of new versions of kept documents
+    std::vector<std::pair<size_t, double>> revised;  // kept trials with a new document: index, loss
     for (size_t i = 0; i < kept; ++i) {
         const trials::Trial &doc = *docs[i];
         if (&doc == prev->docs_[i].get()) continue;
@@ -120,7 +120,7 @@ std::shared_ptr<SortedHistory> SortedHistory::build(const space::Space &space,
             kept = 0;
             break;
         }
-        new_losses.emplace_back(i, TrialReader::loss(doc));
+        revised.emplace_back(i, TrialReader::loss(doc));
     }
 
     // Build on `previous` in place when nothing else holds it (fmin's case:
@@ -129,11 +129,19 @@ std::shared_ptr<SortedHistory> SortedHistory::build(const space::Space &space,
     const bool in_place = kept > 0 && previous.use_count() == 1;
     if (in_place) {
         h = std::move(previous);
+        // Only the documents that changed are replaced: assigning every
+        // pointer would touch each trial's reference count twice.
+        h->docs_.insert(h->docs_.end(), docs.begin() + static_cast<std::ptrdiff_t>(kept), docs.end());
     } else {
         h = std::make_shared<SortedHistory>();
-        h->labels_ = std::move(labels);
-        h->transforms_ = std::move(transforms);
+        h->labels_.reserve(n_params);
+        h->transforms_.reserve(n_params);
+        for (const auto &p : space.params()) {
+            h->labels_.push_back(p.label);
+            h->transforms_.push_back(ValueTransform::of(p));
+        }
         h->params_.resize(n_params);
+        h->docs_ = docs;
         if (kept) {
             h->tids_ = prev->tids_;
             h->losses_ = prev->losses_;
@@ -147,10 +155,12 @@ std::shared_ptr<SortedHistory> SortedHistory::build(const space::Space &space,
             }
         }
     }
-    h->docs_ = docs;
     h->reused_trials_ = kept;
     h->merged_params_ = 0;
-    for (const auto &[i, loss] : new_losses) h->losses_[i] = loss;
+    for (const auto &[i, loss] : revised) {
+        h->docs_[i] = docs[i];
+        h->losses_[i] = loss;
+    }
     h->tids_.resize(n);
     h->losses_.resize(n);
 

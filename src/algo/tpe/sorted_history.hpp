@@ -57,6 +57,9 @@ public:
     size_t merged_params() const { return merged_params_; }
 
 private:
+    // Whether this was built for the same parameters (labels, transforms).
+    bool same_params(const space::Space &space) const;
+
     std::vector<trials::TrialPtr> docs_;  // identities; held, so never reused by another trial
     std::vector<int64_t> tids_;
     std::vector<double> losses_;
