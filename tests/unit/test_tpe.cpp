@@ -642,6 +642,36 @@ static void cache_reuses_earlier_trials(void **) {
     assert_int_equal(SortedHistory::build(sp, next, after)->reused_trials(), 0);
 }
 
+// The good set is the k smallest (loss, index) pairs, as the partial sort
+// it replaced gave them: ties (exact, and -0.0 against 0.0) to the older
+// trial, infinite losses (pending trials) last.
+static void good_set_matches_partial_sort(void **) {
+    Rng rng(31);
+    std::vector<uint32_t> good;
+    for (int trial = 0; trial < 300; ++trial) {
+        const size_t n = static_cast<size_t>(rng.integers(0, 400));
+        std::vector<double> losses(n);
+        for (auto &x : losses) {
+            switch (trial % 4) {
+                case 0: x = rng.normal(); break;
+                case 1: x = std::floor(rng.uniform(0, 5)); break;  // many ties
+                case 2: x = rng.uniform() < 0.3 ? INFINITY : rng.uniform() < 0.5 ? 0.0 : -0.0; break;
+                default: x = rng.uniform() < 0.5 ? -INFINITY : rng.uniform(); break;
+            }
+        }
+        const size_t k = static_cast<size_t>(rng.integers(0, 30));
+        std::vector<std::pair<double, uint32_t>> ranked(n);
+        for (uint32_t i = 0; i < n; ++i) ranked[i] = {losses[i], i};
+        const size_t want_k = std::min(k, n);
+        std::partial_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(want_k), ranked.end());
+        std::vector<uint32_t> want(want_k);
+        for (size_t i = 0; i < want_k; ++i) want[i] = ranked[i].second;
+        std::sort(want.begin(), want.end());
+        select_good(losses, k, good);
+        if (good != want) fail_msg("case %d, n=%zu, k=%zu: a different good set", trial % 4, n, k);
+    }
+}
+
 // One Tpe object used by several threads at once gives each the suggestion
 // it would get alone.
 static void cache_is_thread_safe(void **) {
@@ -688,6 +718,7 @@ int main() {
         cmocka_unit_test(cache_is_invisible),
         cmocka_unit_test(cache_reuses_earlier_trials),
         cmocka_unit_test(cache_is_thread_safe),
+        cmocka_unit_test(good_set_matches_partial_sort),
     };
     return cmocka_run_group_tests(tests, nullptr, nullptr);
 }

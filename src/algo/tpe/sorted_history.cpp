@@ -221,6 +221,36 @@ std::shared_ptr<SortedHistory> SortedHistory::build(const space::Space &space,
     return h;
 }
 
+// One pass keeps the best k so far in order; a trial enters only if it
+// beats the worst of them, which few do, so this costs about a comparison
+// per trial (a partial sort of every trial cost ten times more).
+void select_good(std::span<const double> losses, size_t k, std::vector<uint32_t> &good) {
+    k = std::min(k, losses.size());
+    good.clear();
+    if (k == 0) return;
+    auto better = [&](uint32_t a, uint32_t b) {
+        return losses[a] < losses[b] || (!(losses[b] < losses[a]) && a < b);
+    };
+    // Moves good.back() to its place among the others.
+    auto place_last = [&] {
+        for (size_t at = good.size() - 1; at > 0 && better(good[at], good[at - 1]); --at)
+            std::swap(good[at], good[at - 1]);
+    };
+    uint32_t i = 0;
+    for (; i < k; ++i) {
+        good.push_back(i);
+        place_last();
+    }
+    for (double worst = losses[good.back()]; i < losses.size(); ++i) {
+        // Newer than all of them: it must have a strictly smaller loss.
+        if (!(losses[i] < worst)) continue;
+        good.back() = i;
+        place_last();
+        worst = losses[good.back()];
+    }
+    std::sort(good.begin(), good.end());
+}
+
 namespace {
 
 // The position of (key, j) in the parameter's order.

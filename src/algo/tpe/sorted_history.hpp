@@ -10,6 +10,7 @@
 
 #include <cmath>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -68,6 +69,10 @@ private:
     std::vector<Param> params_;
     size_t reused_trials_ = 0, merged_params_ = 0;
 };
+
+// The good trials: those with the k smallest losses, ties to the older
+// trial (the k smallest (loss, index) pairs), as indices in increasing order.
+void select_good(std::span<const double> losses, size_t k, std::vector<uint32_t> &good);
 
 // A parameter's observations of the good trials (`good`: trial indices, in
 // increasing order) and of the others, each sorted by value (ties in age

@@ -141,25 +141,21 @@ std::vector<space::Vals> Tpe::suggest(const std::vector<int64_t> &new_tids, cons
     const size_t n = h.size();
     const size_t n_below =
         std::min(static_cast<size_t>(std::ceil(get("gamma") * std::sqrt(static_cast<double>(n)))), kGammaCap);
-    // The good set: the n_below smallest losses (ties to the older trial).
-    std::vector<std::pair<double, uint32_t>> ranked(n);
-    for (uint32_t i = 0; i < n; ++i) ranked[i] = {h.losses()[i], i};
-    const size_t k = std::min(n_below, n);
-    std::partial_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(k), ranked.end());
-    std::vector<uint8_t> good(n, 0);
-    std::vector<uint32_t> good_trials(k);
-    for (size_t i = 0; i < k; ++i) {
-        good[ranked[i].second] = 1;
-        good_trials[i] = ranked[i].second;
-    }
-    std::sort(good_trials.begin(), good_trials.end());
+    std::vector<uint32_t> good_trials;
+    tpe::select_good(h.losses(), n_below, good_trials);
 
     Rng rng(seed);
     space::Vals vals = space::walk_active(space, [&](uint32_t p) {
         const Param &param = space.param(p);
         if (!space::is_categorical(param.dist)) return suggest_numeric(param, h.param(p), good_trials, st, rng);
+        // Observations and good trials are both in trial order: merged.
         Split split;
-        for (const auto &o : h.param(p).obs) (good[o.trial] ? split.below : split.above).push_back(o.value);
+        size_t g = 0;
+        for (const auto &o : h.param(p).obs) {
+            while (g < good_trials.size() && good_trials[g] < o.trial) ++g;
+            const bool good = g < good_trials.size() && good_trials[g] == o.trial;
+            (good ? split.below : split.above).push_back(o.value);
+        }
         return suggest_categorical(param, split, st, rng);
     });
     return {std::move(vals)};
