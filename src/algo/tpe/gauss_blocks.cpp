@@ -22,6 +22,12 @@ void GaussBlocks::allocate(size_t components) {
     lw.resize(padded);
 }
 
+void GaussBlocks::clear() {
+    allocate(0);
+    out_lw = 0;
+    finish();
+}
+
 void GaussBlocks::pad() {
     for (size_t i = n; i < mu.size(); ++i) {
         mu[i] = INFINITY;

@@ -43,6 +43,8 @@ struct GaussBlocks {
     void allocate(size_t components);
     void pad();
     void finish();
+    // No components and no outside one (the memory is kept).
+    void clear();
     size_t blocks() const { return mu.size() / kBlock; }
     // Index of the block to start from for y: the one holding the first
     // mean >= y (the last block if none).

@@ -185,15 +185,16 @@ double accepted_mass(const ParzenMixture &m, Bounds b, double *cumulative) {
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wpsabi"
 
-// The observations' components into blocks, the prior apart: lw = w (scale /
-// sigma) for densities, lw = w for bin masses (scale 0).
-[[gnu::always_inline]] inline void fill_body(const ParzenMixture &m, double scale, GaussBlocks &g) {
+// The components into blocks, the prior apart, for means already in g.mu
+// (n of them and the padding, +inf): h = sqrt(1/2) / sigma, and lw = w
+// (scale / sigma) for densities or lw = w for bin masses (scale 0; w may be
+// g.lw itself). sigma and w are padded like g.mu.
+[[gnu::always_inline]] inline void fill_body(size_t n, const double *sigma, const double *w, double scale,
+                                             GaussBlocks &g) {
     static_assert(kBlock == kPad, "blocks are made of whole padded arrays");
-    g.allocate(m.n);
-    const size_t padded = g.mu.size();  // = m.mus.size()
-    const double *w = m.weights.data(), *mu = m.mus.data(), *sigma = m.sigmas.data();
+    g.allocate(n);  // (g.mu keeps its contents: it has this size already)
+    const size_t padded = g.mu.size();
     double *gh = g.h.data(), *glw = g.lw.data();
-    if (padded) std::memcpy(g.mu.data(), mu, padded * sizeof *mu);  // (no observations: nothing to copy)
     for (size_t i = 0; i < padded; i += 4) {
         const math::v4df s = math::load4(sigma + i);
         const math::v4df h = M_SQRT1_2 / (kEps > s ? kEps : s);  // sqrt(1/2) / max(s, eps)
@@ -204,21 +205,27 @@ double accepted_mass(const ParzenMixture &m, Bounds b, double *cumulative) {
             const math::v4df lw = math::load4(w + i) * (scale / math::load4(sigma + i));
             __builtin_memcpy(glw + i, &lw, sizeof lw);
         }
-    } else if (padded) {
+    } else if (padded && w != glw) {
         std::memcpy(glw, w, padded * sizeof *w);
     }
     g.pad();
-    g.out_mu = m.prior_mu;
-    g.out_h = M_SQRT1_2 / std::max(m.prior_sigma, kEps);
-    g.out_lw = scale > 0 ? m.prior_weight * (scale / m.prior_sigma) : m.prior_weight;
 }
 
-void fill_generic(const ParzenMixture &m, double scale, GaussBlocks &g) { fill_body(m, scale, g); }
-HOPT_SIMD_AVX2_TARGET void fill_avx2(const ParzenMixture &m, double scale, GaussBlocks &g) { fill_body(m, scale, g); }
+void fill_generic(size_t n, const double *sigma, const double *w, double scale, GaussBlocks &g) {
+    fill_body(n, sigma, w, scale, g);
+}
+HOPT_SIMD_AVX2_TARGET void fill_avx2(size_t n, const double *sigma, const double *w, double scale, GaussBlocks &g) {
+    fill_body(n, sigma, w, scale, g);
+}
 
-void fill_blocks(const ParzenMixture &m, double scale, GaussBlocks &g) {
-    if (simd::active() == simd::Isa::Avx2) fill_avx2(m, scale, g);
-    else fill_generic(m, scale, g);
+// The blocks of n components (fill_body) and of the prior, outside them.
+void fill_blocks(size_t n, const double *sigma, const double *w, double scale, double prior_mu, double prior_sigma,
+                 double prior_weight, GaussBlocks &g) {
+    if (simd::active() == simd::Isa::Avx2) fill_avx2(n, sigma, w, scale, g);
+    else fill_generic(n, sigma, w, scale, g);
+    g.out_mu = prior_mu;
+    g.out_h = M_SQRT1_2 / std::max(prior_sigma, kEps);
+    g.out_lw = scale > 0 ? prior_weight * (scale / prior_sigma) : prior_weight;
     g.finish();
 }
 
@@ -226,14 +233,24 @@ void fill_blocks(const ParzenMixture &m, double scale, GaussBlocks &g) {
 
 }  // namespace
 
-NormalMixture::NormalMixture(const Mixture &m, std::optional<Bounds> bounds) : NormalMixture(as_parzen(m), bounds) {}
+NormalMixture::NormalMixture(const Mixture &m, std::optional<Bounds> bounds) { assign(as_parzen(m), bounds); }
 
-NormalMixture::NormalMixture(const ParzenMixture &m, std::optional<Bounds> bounds, MixtureUse use)
-    : bounds_(bounds) {
+NormalMixture::NormalMixture(const ParzenMixture &m, std::optional<Bounds> bounds, MixtureUse use) {
+    assign(ParzenMixture(m), bounds, use);
+}
+
+void NormalMixture::assign(ParzenMixture &&m, std::optional<Bounds> bounds, MixtureUse use) {
+    bounds_ = bounds;
+    prior_mu_ = m.prior_mu;
+    prior_sigma_ = m.prior_sigma;
+    prior_weight_ = m.prior_weight;
+    prior_pos_ = m.prior_pos;
     const size_t k = m.n + 1;  // with the prior
 
     // The truncation's normaliser and the sampler's cumulative weights.
+    pick_.clear();
     if (use.sample) pick_.resize(k);
+    log_p_accept_ = 0.0;
     if (bounds_) {
         log_p_accept_ = std::log(accepted_mass(m, *bounds_, use.sample ? pick_.data() : nullptr));
     } else if (use.sample) {
@@ -243,49 +260,60 @@ NormalMixture::NormalMixture(const ParzenMixture &m, std::optional<Bounds> bound
         for (size_t i = m.prior_pos; i < m.n; ++i) pick_[i + 1] = acc += m.weights[i];
     }
 
+    if (use.mass) fill_masses(m);
+    else masses_.clear();
+
     // Densities as w (scale / sigma) exp(-z^2 / 2) / (scale sqrt(2 pi)): with
     // the widest sigma as scale, terms stay within [w, w / min ratio] and
-    // cannot overflow whatever the units of the parameter.
+    // cannot overflow whatever the units of the parameter. The means become
+    // the blocks' own (both are padded with +inf).
     double scale = m.prior_weight > 0 ? std::max(m.prior_sigma, m.widest) : m.widest;
     if (!(scale > 0 && std::isfinite(scale))) scale = 1.0;
     log_scale_ = std::log(scale) + math::kLogSqrt2Pi;
-    fill_blocks(m, scale, density_);
-    if (use.mass) {
-        // Bin masses cost two tails per component: components with the same
-        // mean and sigma (quantised values repeat) are summed as one, with
-        // their total weight.
-        ParzenMixture runs;
-        runs.prior_mu = m.prior_mu;
-        runs.prior_sigma = m.prior_sigma;
-        runs.prior_weight = m.prior_weight;
-        runs.mus.resize(m.mus.size());
-        runs.sigmas.resize(m.mus.size());
-        runs.weights.resize(m.mus.size());
-        size_t r = 0;
-        for (size_t i = 0; i < m.n; ++i) {
-            if (r > 0 && std::memcmp(&runs.mus[r - 1], &m.mus[i], sizeof(double)) == 0 &&
-                std::memcmp(&runs.sigmas[r - 1], &m.sigmas[i], sizeof(double)) == 0) {
-                runs.weights[r - 1] += m.weights[i];
-                continue;
-            }
-            runs.mus[r] = m.mus[i];
-            runs.sigmas[r] = m.sigmas[i];
-            runs.weights[r++] = m.weights[i];
-        }
-        runs.n = r;
-        runs.mus.resize(padded_size(r));
-        runs.sigmas.resize(padded_size(r));
-        runs.weights.resize(padded_size(r));
-        for (size_t i = r; i < runs.mus.size(); ++i) {
-            runs.mus[i] = INFINITY;
-            runs.sigmas[i] = 1.0;
-            runs.weights[i] = 0.0;
-        }
-        fill_blocks(runs, 0.0, masses_);
-        sigma_.assign(runs.sigmas.begin(), runs.sigmas.begin() + static_cast<std::ptrdiff_t>(r));
-        prior_sigma_ = m.prior_sigma;
+    density_.mu.swap(m.mus);
+    fill_blocks(m.n, m.sigmas.data(), m.weights.data(), scale, m.prior_mu, m.prior_sigma, m.prior_weight, density_);
+    if (use.sample) {
+        sigmas_.swap(m.sigmas);
+        weights_.swap(m.weights);
     }
-    if (use.sample) m_ = m.merged();
+}
+
+// Bin masses cost two tails per component: components with the same mean
+// and sigma (quantised values repeat) are summed as one, with their total
+// weight, written straight into the blocks (lw holds the weights).
+void NormalMixture::fill_masses(const ParzenMixture &m) {
+    GaussBlocks &g = masses_;
+    const size_t padded = m.mus.size();
+    g.mu.resize(padded);
+    g.lw.resize(padded);
+    mass_sigmas_.resize(padded);
+    size_t r = 0;
+    for (size_t i = 0; i < m.n; ++i) {
+        if (r > 0 && std::memcmp(&g.mu[r - 1], &m.mus[i], sizeof(double)) == 0 &&
+            std::memcmp(&mass_sigmas_[r - 1], &m.sigmas[i], sizeof(double)) == 0) {
+            g.lw[r - 1] += m.weights[i];
+            continue;
+        }
+        g.mu[r] = m.mus[i];
+        mass_sigmas_[r] = m.sigmas[i];
+        g.lw[r++] = m.weights[i];
+    }
+    const size_t runs_padded = padded_size(r);
+    for (size_t i = r; i < runs_padded; ++i) {  // padding, as the estimator's
+        g.mu[i] = INFINITY;
+        mass_sigmas_[i] = 1.0;
+        g.lw[i] = 0.0;
+    }
+    g.mu.resize(runs_padded);
+    g.lw.resize(runs_padded);
+    mass_sigmas_.resize(runs_padded);
+    fill_blocks(r, mass_sigmas_.data(), g.lw.data(), 0.0, m.prior_mu, m.prior_sigma, m.prior_weight, g);
+}
+
+NormalMixture::Component NormalMixture::component(size_t i) const {
+    if (i == prior_pos_) return {prior_mu_, prior_sigma_, prior_weight_};
+    const size_t j = i < prior_pos_ ? i : i - 1;
+    return {density_.mu[j], sigmas_[j], weights_[j]};
 }
 
 double NormalMixture::log_density(double y) const { return log_sum(density_, y) - log_scale_; }
@@ -295,6 +323,7 @@ double NormalMixture::log_density(double y) const { return log_sum(density_, y) 
 // at most exp(-(d / sigma)^2 / 2) of its weight there.
 double NormalMixture::mass_sum(double lo, double hi) const {
     const GaussBlocks &g = masses_;
+    const double *sigma = mass_sigmas_.data();
     double total = g.out_lw > 0 ? g.out_lw * mass(lo, hi, g.out_mu, prior_sigma_) : 0.0;
     if (g.n == 0) return total;
     const double cut = g.cut;
@@ -305,9 +334,9 @@ double NormalMixture::mass_sum(double lo, double hi) const {
         const double negligible = total * math::exp1(-cut);
         const size_t end = std::min(g.n, (b + 1) * kBlock);
         for (size_t i = b * kBlock; i < end; ++i) {
-            const double w = g.lw[i], mu = g.mu[i], sd = std::max(M_SQRT2 * sigma_[i], kEps) / M_SQRT2;
+            const double w = g.lw[i], mu = g.mu[i], sd = std::max(M_SQRT2 * sigma[i], kEps) / M_SQRT2;
             if ((lo - mu >= 10 * sd || mu - hi >= 10 * sd) && w * 1e-23 < negligible) continue;
-            total += w * bin_mass(lo, hi, mu, sigma_[i]);
+            total += w * bin_mass(lo, hi, mu, sigma[i]);
         }
     };
     const size_t nb = g.blocks(), home = g.home(0.5 * (lo + hi));
@@ -341,9 +370,10 @@ double NormalMixture::sample(Rng &rng) const {
     size_t i = static_cast<size_t>(std::upper_bound(pick_.begin(), pick_.end(), u) - pick_.begin());
     if (i >= pick_.size()) i = pick_.size() - 1;
     while (i > 0 && pick_[i] == pick_[i - 1]) --i;  // skip components without mass
-    if (!bounds_) return rng.normal(m_.mus[i], m_.sigmas[i]);
-    const double inside = (pick_[i] - (i ? pick_[i - 1] : 0.0)) / m_.weights[i];
-    return truncated_normal(m_.mus[i], m_.sigmas[i], bounds_->low, bounds_->high, inside, rng);
+    const Component c = component(i);
+    if (!bounds_) return rng.normal(c.mu, c.sigma);
+    const double inside = (pick_[i] - (i ? pick_[i - 1] : 0.0)) / c.weight;
+    return truncated_normal(c.mu, c.sigma, bounds_->low, bounds_->high, inside, rng);
 }
 
 double NormalMixture::lpdf(double x) const { return log_density(x) - log_p_accept_; }

@@ -29,14 +29,21 @@ struct MixtureUse {
 // A normal mixture, optionally truncated to [low, high): samples and scores.
 // Densities are hyperopt's sums over every component, evaluated through
 // GaussBlocks (only blocks that can change the result are summed). Immutable
-// once built, so safe to share between threads.
+// once built (until assigned again), so safe to share between threads.
 class NormalMixture {
 public:
+    NormalMixture() = default;  // no components: assign() before use
     // The estimator's mixture; its prior, whose width spans the whole
     // range, is summed apart from the blocks.
     NormalMixture(const ParzenMixture &m, std::optional<Bounds> bounds, MixtureUse use = {});
     // Any mixture (sorted by mean here if it is not).
     NormalMixture(const Mixture &m, std::optional<Bounds> bounds);
+
+    // Makes this the estimator's mixture `m`, reusing this object's memory.
+    // m's arrays are taken, not copied: `m` is left holding this object's
+    // former buffers, for the next estimate to write into (their contents
+    // unspecified).
+    void assign(ParzenMixture &&m, std::optional<Bounds> bounds, MixtureUse use = {});
 
     // A draw from the (truncated) mixture; exactly hyperopt's per-sample
     // rejection in distribution, without its unbounded loops in far tails.
@@ -51,20 +58,33 @@ public:
     double lpdf_log_q(double x, double q) const;
 
 private:
+    struct Component {
+        double mu, sigma, weight;
+    };
+    // Component i in hyperopt's order (the prior at prior_pos_): sampling only.
+    Component component(size_t i) const;
     // log sum_i w_i N(y; mu_i, sigma_i), not normalised by the truncation.
     double log_density(double y) const;
     // sum_i w_i P(lo < X_i <= hi), skipping blocks that cannot matter.
     double mass_sum(double lo, double hi) const;
+    // masses_ and mass_sigmas_ for `m`.
+    void fill_masses(const ParzenMixture &m);
 
-    Mixture m_;  // sorted by mean, the prior included: sampling only
     std::optional<Bounds> bounds_;
-    std::vector<double> pick_;    // cumulative w * (mass inside the bounds)
+    double prior_mu_ = 0.0, prior_sigma_ = 1.0, prior_weight_ = 0.0;
+    // Sampling only (MixtureUse::sample): cumulative w * (mass inside the
+    // bounds) of the components in hyperopt's order, and the observations'
+    // sigmas and weights (their means are density_.mu's).
+    std::vector<double> pick_;
+    size_t prior_pos_ = 0;
+    UninitVector<double> sigmas_, weights_;
     double log_p_accept_ = 0.0;   // log of the mixture's mass inside the bounds
     GaussBlocks density_;         // lw = w * scale / sigma
     double log_scale_ = 0.0;      // log(scale * sqrt(2 pi))
-    GaussBlocks masses_;          // lw = w (bounds the mass of a bin)
-    std::vector<double> sigma_;   // masses_' components' sigmas
-    double prior_sigma_ = 0.0;    // the prior's, when outside the blocks
+    // Bin masses only (MixtureUse::mass): lw = w (bounds the mass of a bin),
+    // and the components' sigmas.
+    GaussBlocks masses_;
+    UninitVector<double> mass_sigmas_;
 };
 
 }  // namespace hopt::algo::tpe

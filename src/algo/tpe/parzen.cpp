@@ -68,6 +68,22 @@ struct ForgettingRamp {
     return widest;
 }
 
+// bandwidths() of the components v[a, b), whose neighbours beyond them are
+// `before` (left of v[a]) and `after` (right of v[b - 1]): the same gaps as
+// with those two values stored around them, without the copy that takes.
+[[gnu::always_inline]] inline double segment_bandwidths(const double *v, double *sigma, size_t a, size_t b,
+                                                        double before, double after, double lo, double hi) {
+    if (a == b) return 0;
+    if (b - a == 1) {
+        sigma[a] = clipped_gap(v[a] - before, after - v[a], lo, hi);
+        return std::max(0.0, sigma[a]);
+    }
+    sigma[a] = clipped_gap(v[a] - before, v[a + 1] - v[a], lo, hi);
+    sigma[b - 1] = clipped_gap(v[b - 1] - v[b - 2], after - v[b - 1], lo, hi);
+    const double inner = bandwidths(v + a + 1, sigma + a + 1, b - a - 2, lo, hi);
+    return std::max(std::max(inner, sigma[a]), sigma[b - 1]);  // (std::max skips NaN here, as bandwidths does)
+}
+
 #pragma GCC diagnostic pop
 
 }  // namespace
@@ -96,44 +112,36 @@ std::vector<double> linear_forgetting_weights(size_t n, size_t lf) {
 
 namespace {
 
-[[gnu::always_inline]] inline ParzenMixture parzen_body(const SortedObservations &obs, double prior_weight,
-                                                        double prior_mu, double prior_sigma, size_t lf) {
-    ParzenMixture m;
+[[gnu::always_inline]] inline void parzen_body(SortedObservations &obs, double prior_weight, double prior_mu,
+                                               double prior_sigma, size_t lf, ParzenMixture &m) {
     const size_t n = obs.values.size(), padded = padded_size(n);
-    const double *v = obs.values.data();
     m.n = n;
     m.prior_mu = prior_mu;
     m.prior_sigma = prior_sigma;
+    m.mus.swap(obs.values);  // the sorted values are the means
     m.mus.resize(padded);
     m.sigmas.resize(padded);
     m.weights.resize(padded);
     double *mu = m.mus.data(), *sigma = m.sigmas.data(), *w = m.weights.data();
-    if (n) std::memcpy(mu, v, n * sizeof *v);  // (memcpy from null, even of 0 bytes, is undefined)
 
     // Bandwidths: the larger gap to a neighbour in the sorted means with the
     // prior among them (numpy.searchsorted, side left: before the first
     // value >= prior_mu), clipped to [prior_sigma / min(100, N + 2),
-    // prior_sigma]; one observation gets half the prior's.
+    // prior_sigma]; one observation gets half the prior's. The end gaps are
+    // one-sided: as if +inf came before the means (a gap of -inf) and -inf
+    // after them.
     const double max_sigma = prior_sigma;
     const double min_sigma = prior_sigma / std::min(100.0, 2.0 + static_cast<double>(n));
     size_t p = 0;
+    m.widest = 0;
     if (n == 1) {
-        p = prior_mu < v[0] ? 0 : 1;
+        p = prior_mu < mu[0] ? 0 : 1;
         sigma[0] = std::clamp(0.5 * prior_sigma, min_sigma, max_sigma);
         m.widest = sigma[0];
     } else if (n >= 2) {
-        p = static_cast<size_t>(std::lower_bound(v, v + n, prior_mu) - v);
-        // The means with the prior, between sentinels that make the end
-        // gaps one-sided: +inf before (a gap of -inf), -inf after.
-        UninitVector<double> all(n + 3);
-        all[0] = INFINITY;
-        std::memcpy(&all[1], v, p * sizeof *v);
-        all[p + 1] = prior_mu;
-        std::memcpy(&all[p + 2], v + p, (n - p) * sizeof *v);
-        all[n + 2] = -INFINITY;
-        const double *full = all.data() + 1;
-        m.widest = std::max(bandwidths(full, sigma, p, min_sigma, max_sigma),
-                            bandwidths(full + p + 1, sigma + p, n - p, min_sigma, max_sigma));
+        p = static_cast<size_t>(std::lower_bound(mu, mu + n, prior_mu) - mu);
+        m.widest = std::max(segment_bandwidths(mu, sigma, 0, p, INFINITY, prior_mu, min_sigma, max_sigma),
+                            segment_bandwidths(mu, sigma, p, n, prior_mu, -INFINITY, min_sigma, max_sigma));
     }
     m.prior_pos = p;
 
@@ -162,25 +170,31 @@ namespace {
         sigma[i] = 1.0;
         w[i] = 0.0;
     }
-    return m;
 }
 
-ParzenMixture parzen_generic(const SortedObservations &obs, double prior_weight, double prior_mu, double prior_sigma,
-                             size_t lf) {
-    return parzen_body(obs, prior_weight, prior_mu, prior_sigma, lf);
+void parzen_generic(SortedObservations &obs, double prior_weight, double prior_mu, double prior_sigma, size_t lf,
+                    ParzenMixture &out) {
+    parzen_body(obs, prior_weight, prior_mu, prior_sigma, lf, out);
 }
 
-HOPT_SIMD_AVX2_TARGET ParzenMixture parzen_avx2(const SortedObservations &obs, double prior_weight, double prior_mu,
-                                                double prior_sigma, size_t lf) {
-    return parzen_body(obs, prior_weight, prior_mu, prior_sigma, lf);
+HOPT_SIMD_AVX2_TARGET void parzen_avx2(SortedObservations &obs, double prior_weight, double prior_mu,
+                                       double prior_sigma, size_t lf, ParzenMixture &out) {
+    parzen_body(obs, prior_weight, prior_mu, prior_sigma, lf, out);
 }
 
 }  // namespace
 
+void adaptive_parzen(SortedObservations &&obs, double prior_weight, double prior_mu, double prior_sigma, size_t lf,
+                     ParzenMixture &out) {
+    if (simd::active() == simd::Isa::Avx2) parzen_avx2(obs, prior_weight, prior_mu, prior_sigma, lf, out);
+    else parzen_generic(obs, prior_weight, prior_mu, prior_sigma, lf, out);
+}
+
 ParzenMixture adaptive_parzen(const SortedObservations &obs, double prior_weight, double prior_mu,
                               double prior_sigma, size_t lf) {
-    return simd::active() == simd::Isa::Avx2 ? parzen_avx2(obs, prior_weight, prior_mu, prior_sigma, lf)
-                                             : parzen_generic(obs, prior_weight, prior_mu, prior_sigma, lf);
+    ParzenMixture m;
+    adaptive_parzen(SortedObservations(obs), prior_weight, prior_mu, prior_sigma, lf, m);
+    return m;
 }
 
 #pragma GCC diagnostic pop

@@ -48,7 +48,14 @@ struct ParzenMixture {
 // ones ramp linearly from 1/n up (numpy.linspace(1/n, 1, n - lf)).
 std::vector<double> linear_forgetting_weights(size_t n, size_t lf);
 
-// The estimator over sorted observations.
+// The estimator over sorted observations, written into `out`, whose memory
+// is reused. The observations' values become the means without a copy:
+// `obs` is left holding out's former buffers, for the next split to write
+// into (their contents unspecified).
+void adaptive_parzen(SortedObservations &&obs, double prior_weight, double prior_mu, double prior_sigma, size_t lf,
+                     ParzenMixture &out);
+
+// The same into a new mixture, `obs` unchanged.
 ParzenMixture adaptive_parzen(const SortedObservations &obs, double prior_weight, double prior_mu,
                               double prior_sigma, size_t lf);
 

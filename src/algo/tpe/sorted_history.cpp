@@ -267,30 +267,36 @@ size_t rank_of(const SortedHistory::Param &p, uint32_t j) {
 // The good group is small (at most 25 trials): its members are found by
 // binary search, by trial in the observations and by value in the order,
 // and the bad group is everything else, copied in runs.
-[[gnu::always_inline]] inline void split_body(const SortedHistory::Param &param, const std::vector<uint32_t> &good_trials,
-                                              SortedObservations &below, SortedObservations &above) {
+[[gnu::always_inline]] inline void split_body(const SortedHistory::Param &param, std::span<const uint32_t> good_trials,
+                                              SortedObservations &below, SortedObservations &above,
+                                              SplitScratch &scratch) {
     const size_t m = param.obs.size();
-    std::vector<uint32_t> good;  // positions in obs (tid order)
+    std::vector<uint32_t> &good = scratch.good;  // positions in obs (tid order)
+    good.clear();
     for (const uint32_t t : good_trials) {
         const auto it = std::lower_bound(param.obs.begin(), param.obs.end(), t,
                                          [](const Observation &o, uint32_t trial) { return o.trial < trial; });
         if (it != param.obs.end() && it->trial == t) good.push_back(static_cast<uint32_t>(it - param.obs.begin()));
     }
     // Below: ages are ranks among the good, in tid order.
-    std::vector<size_t> ranks(good.size());
-    for (size_t r = 0; r < good.size(); ++r) ranks[r] = rank_of(param, good[r]);
-    std::vector<size_t> by_value(good.size());
-    for (size_t r = 0; r < good.size(); ++r) by_value[r] = r;
-    std::sort(by_value.begin(), by_value.end(), [&](size_t a, size_t b) { return ranks[a] < ranks[b]; });
+    std::vector<size_t> &ranks = scratch.ranks, &by_rank = scratch.by_rank;
+    ranks.resize(good.size());
+    by_rank.resize(good.size());
+    for (size_t r = 0; r < good.size(); ++r) {
+        ranks[r] = rank_of(param, good[r]);
+        by_rank[r] = r;
+    }
+    std::sort(by_rank.begin(), by_rank.end(), [&](size_t a, size_t b) { return ranks[a] < ranks[b]; });
     below.values.resize(good.size());
     below.ages.resize(good.size());
     for (size_t r = 0; r < good.size(); ++r) {
-        below.values[r] = param.key[good[by_value[r]]];
-        below.ages[r] = static_cast<uint32_t>(by_value[r]);
+        below.values[r] = param.key[good[by_rank[r]]];
+        below.ages[r] = static_cast<uint32_t>(by_rank[r]);
     }
     // Above: the age of position j is j minus the good positions before it;
     // runs of the order between good ranks are copied.
-    UninitVector<uint32_t> age(m);
+    UninitVector<uint32_t> &age = scratch.age;
+    age.resize(m);
     for (size_t r = 0, start = 0; r <= good.size(); ++r) {
         const size_t end = r < good.size() ? good[r] : m;
         for (size_t j = start; j < end; ++j) age[j] = static_cast<uint32_t>(j - r);
@@ -302,32 +308,31 @@ size_t rank_of(const SortedHistory::Param &p, uint32_t j) {
     double *values = above.values.data();
     uint32_t *ages = above.ages.data();
     const uint32_t *order = param.order.data();
-    size_t at = 0;
     for (size_t r = 0, start = 0; r <= good.size(); ++r) {
-        const size_t end = r < good.size() ? ranks[by_value[r]] : m;
-        if (end > start) std::memcpy(values + at, param.sorted_key.data() + start, (end - start) * sizeof(double));
-        for (size_t k = start; k < end; ++k) ages[at + k - start] = age[order[k]];
-        at += end - start;
+        const size_t end = r < good.size() ? ranks[by_rank[r]] : m;
+        if (end > start) std::memcpy(values, param.sorted_key.data() + start, (end - start) * sizeof(double));
+        values += end - start;
+        for (size_t k = start; k < end; ++k) *ages++ = age[order[k]];
         start = end + 1;
     }
 }
 
-void split_generic(const SortedHistory::Param &param, const std::vector<uint32_t> &good, SortedObservations &below,
-                   SortedObservations &above) {
-    split_body(param, good, below, above);
+void split_generic(const SortedHistory::Param &param, std::span<const uint32_t> good, SortedObservations &below,
+                   SortedObservations &above, SplitScratch &scratch) {
+    split_body(param, good, below, above, scratch);
 }
 
-HOPT_SIMD_AVX2_TARGET void split_avx2(const SortedHistory::Param &param, const std::vector<uint32_t> &good,
-                                      SortedObservations &below, SortedObservations &above) {
-    split_body(param, good, below, above);
+HOPT_SIMD_AVX2_TARGET void split_avx2(const SortedHistory::Param &param, std::span<const uint32_t> good,
+                                      SortedObservations &below, SortedObservations &above, SplitScratch &scratch) {
+    split_body(param, good, below, above, scratch);
 }
 
 }  // namespace
 
-void split_param(const SortedHistory::Param &param, const std::vector<uint32_t> &good, SortedObservations &below,
-                 SortedObservations &above) {
-    if (simd::active() == simd::Isa::Avx2) split_avx2(param, good, below, above);
-    else split_generic(param, good, below, above);
+void split_param(const SortedHistory::Param &param, std::span<const uint32_t> good, SortedObservations &below,
+                 SortedObservations &above, SplitScratch &scratch) {
+    if (simd::active() == simd::Isa::Avx2) split_avx2(param, good, below, above, scratch);
+    else split_generic(param, good, below, above, scratch);
 }
 
 }  // namespace hopt::algo::tpe

@@ -74,11 +74,18 @@ private:
 // trial (the k smallest (loss, index) pairs), as indices in increasing order.
 void select_good(std::span<const double> losses, size_t k, std::vector<uint32_t> &good);
 
+// Working memory of split_param, kept between calls.
+struct SplitScratch {
+    std::vector<uint32_t> good;         // positions in obs of the good trials' observations
+    std::vector<size_t> ranks, by_rank;  // their positions in the order; their indices in that order
+    UninitVector<uint32_t> age;         // per position in obs: its age among the bad observations
+};
+
 // A parameter's observations of the good trials (`good`: trial indices, in
 // increasing order) and of the others, each sorted by value (ties in age
 // order) with its age within its own group: the parameter's order,
-// filtered.
-void split_param(const SortedHistory::Param &param, const std::vector<uint32_t> &good, SortedObservations &below,
-                 SortedObservations &above);
+// filtered. Writes over `below` and `above`, reusing their memory.
+void split_param(const SortedHistory::Param &param, std::span<const uint32_t> good, SortedObservations &below,
+                 SortedObservations &above, SplitScratch &scratch);
 
 }  // namespace hopt::algo::tpe

@@ -13,12 +13,14 @@ namespace hopt::algo {
 
 namespace tpe {
 class SortedHistory;
+struct Workspace;
 }
 
 class Tpe final : public Algorithm {
 public:
     Tpe();
     Tpe(const Tpe &other);  // the parameters, not the cache
+    ~Tpe() override;
     const char *name() const override { return "tpe"; }
     std::unique_ptr<Algorithm> clone() const override { return std::make_unique<Tpe>(*this); }
     std::vector<space::Vals> suggest(const std::vector<int64_t> &new_tids, const space::Space &space,
@@ -35,6 +37,10 @@ private:
     // alone.
     mutable std::mutex cache_mu_;
     mutable std::shared_ptr<tpe::SortedHistory> cache_;
+    // The arrays a suggestion works in (tpe.cpp), kept for the next one so
+    // that it allocates nothing: taken out of the cache by a suggestion and
+    // put back when it is done (one that finds none makes its own).
+    mutable std::unique_ptr<tpe::Workspace> workspace_;
 };
 
 }  // namespace hopt::algo
