@@ -1,0 +1,4 @@
+library(testthat)
+library(hopt)
+
+test_check("hopt")
