@@ -8,7 +8,7 @@ packages=(
   nlohmann-json3-dev                            # JSON inside the engine
   libcmocka-dev                                 # C tests
   libmongoc-dev libbson-dev                     # the MongoDB trials store
-  swig r-base-dev r-cran-testthat r-cran-jsonlite  # the R binding and its tests
+  swig r-base-dev r-cran-testthat r-cran-jsonlite valgrind  # the R binding and its tests
 )
 
 missing=()
