@@ -64,6 +64,8 @@ fmin <- function(fn, space, algo = "tpe", max_evals, trials = NULL, seed = NULL,
 
   res <- hopt_fmin(ptr(obj), ptr(sp), ptr(al), max_evals, ptr(trials), ptr(opts))
   if (res[[1]] < 0 && !is.null(state$condition)) resignal(state$condition)
+  # Only the interrupt check of fmin_options() cancels a search from R.
+  if (res[[1]] < 0 && hopt_status_name(res[[1]]) == "HOPT_ECANCELLED") resignal(structure(list(), class = "interrupt"))
   from_json(check1(res, "fmin"))
 }
 
@@ -77,7 +79,7 @@ remote_only <- function(name) {
 
 # The objective's condition, again, in fmin's caller.
 resignal <- function(cond) {
-  if (inherits(cond, "interrupt")) stop(hopt_condition("fmin: interrupted", "HOPT_ECANCELLED"))
+  if (inherits(cond, "interrupt")) stop(hopt_condition("fmin: interrupted by the user", "HOPT_ECANCELLED"))
   stop(cond)
 }
 
