@@ -11,3 +11,13 @@
 #' @importFrom jsonlite fromJSON toJSON
 #' @keywords internal
 "_PACKAGE"
+
+#' Internals of the SWIG-generated layer
+#'
+#' SWIG's R runtime (R/hopt.R, generated at install time) defines S4
+#' classes and methods for the external pointers it passes around; they are
+#' not part of the package's interface.
+#' @name hopt-swig
+#' @aliases [,ExternalReference-method [<-,ExternalReference-method length,SWIGArray-method
+#' @keywords internal
+NULL
