@@ -49,8 +49,10 @@ test_that("fmin on mongo_trials is served by R workers, in a child process and i
   url <- test_url("served")
   t <- mongo_trials(url, "parabola-exp")
   delete_all(t)
-  w1 <- start_worker(url, objectives_src, poll_interval = 0.05, reserve_timeout = 3, isolation = "process")
-  w2 <- start_worker(url, objectives_src, poll_interval = 0.05, reserve_timeout = 3, isolation = "none")
+  # The workers end 5 s after the last trial (a margin for a slow machine
+  # between the trials fmin queues).
+  w1 <- start_worker(url, objectives_src, poll_interval = 0.05, reserve_timeout = 5, isolation = "process")
+  w2 <- start_worker(url, objectives_src, poll_interval = 0.05, reserve_timeout = 5, isolation = "none")
   parabola <- function(p) stop("evaluated by the workers, not here")
   best <- fmin(parabola, x_space, max_evals = 24, trials = t, seed = 5, show_progressbar = FALSE,
                poll_interval = 0.05, timeout = 90)
@@ -78,7 +80,8 @@ test_that("an R error on a worker fails that trial with the R message", {
   url <- test_url("fragile")
   t <- mongo_trials(url, "fragile-exp")
   delete_all(t)
-  w <- start_worker(url, objectives_src, poll_interval = 0.05, reserve_timeout = 3, max_consecutive_failures = 100)
+  w <- start_worker(url, objectives_src, poll_interval = 0.05, reserve_timeout = 30, max_jobs = 12,
+                    max_consecutive_failures = 100)
   quiet_fmin("fragile", list(x = hp_uniform("x", -1, 1)), max_evals = 12, trials = t, seed = 3, algo = "rand",
              poll_interval = 0.05, timeout = 90)
   expect_equal(wait_worker(w), 0L, info = paste(readLines(w$log), collapse = "\n"))
@@ -95,7 +98,7 @@ test_that("a worker ends with an error after too many failures in a row", {
   t <- mongo_trials(url, "failing-exp")
   delete_all(t)
   w <- start_worker(url, 'list(broken = function(p) stop("always broken"))', poll_interval = 0.05,
-                    reserve_timeout = 3, max_consecutive_failures = 2)
+                    reserve_timeout = 30, max_consecutive_failures = 2)
   # Both trials failed: no trial counts, so fmin has no argmin to return.
   expect_error(quiet_fmin("broken", x_space, max_evals = 2, trials = t, seed = 1, poll_interval = 0.05, timeout = 90),
                class = "hopt_empty_error")
