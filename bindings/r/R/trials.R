@@ -21,9 +21,15 @@ mongo_trials <- function(url, exp_key = NULL)
 state_names <- c("new", "running", "done", "error", "cancel")
 
 #' Number of trials
+#'
+#' hyperopt's `len(trials)`: the trials in state new, running or done (the
+#' ones `max_evals` counts); `nrow(as.data.frame(x))` counts every state.
 #' @param x a `hopt_trials`.
 #' @export
-length.hopt_trials <- function(x) as.integer(check1(hopt_trials_count(ptr(x), -1L)))
+length.hopt_trials <- function(x) {
+  p <- ptr(x)
+  as.integer(sum(vapply(0:2, function(s) check1(hopt_trials_count(p, s)), numeric(1))))
+}
 
 #' Trial documents
 #'

@@ -35,6 +35,7 @@ test_that("the failed trial records the R message, and catch_eval_exceptions goe
   quiet_fmin(f, x_space, max_evals = 20, trials = t2, seed = 1, algo = "rand", catch_eval_exceptions = TRUE)
   df2 <- as.data.frame(t2)
   expect_equal(nrow(df2), 20)
+  expect_equal(length(t2), sum(df2$state == "done"))  # hyperopt's len(trials): errors do not count
   expect_true(all(df2$state[df2$x < 0] == "error"))
   expect_true(all(grepl("negative x", df2$error[df2$x < 0])))
   expect_true(all(df2$x[df2$state == "done"] >= 0))
