@@ -8,6 +8,7 @@ packages=(
   nlohmann-json3-dev                            # JSON inside the engine
   libcmocka-dev                                 # C tests
   libmongoc-dev libbson-dev                     # the MongoDB trials store
+  swig lua5.4 liblua5.4-dev lua-busted          # the Lua binding and its tests
 )
 
 missing=()
