@@ -139,14 +139,16 @@ function Trials:losses()
   return guard(core.hopt_trials_losses, self.handle)
 end
 
--- Result statuses of those trials: "new", "running", "ok", "fail".
-function Trials:statuses()
-  return json.decode(guard(core.hopt_trials_statuses, self.handle))
-end
-
--- Every trial document (tables, hyperopt's shape), all states, in tid order.
-function Trials:trials()
-  return json.decode(guard(core.hopt_trials_export, self.handle))
+-- Queries answered as JSON by the C API, decoded into tables:
+--   statuses()    result statuses of the trials that count ("new", "ok", "fail", ...)
+--   trials()      every trial document (hyperopt's shape), all states, in tid order
+--   best_trial()  the best document (status ok, smallest loss)
+--   argmin()      flat vals of the best trial (choices as indices)
+for method, fn in pairs({ statuses = "hopt_trials_statuses", trials = "hopt_trials_export",
+                          best_trial = "hopt_trials_best_trial", argmin = "hopt_trials_argmin" }) do
+  Trials[method] = function(self)
+    return json.decode(guard(core[fn], self.handle))
+  end
 end
 
 -- The result tables of the trials, in tid order.
@@ -154,16 +156,6 @@ function Trials:results()
   local out = {}
   for i, t in ipairs(self:trials()) do out[i] = t.result end
   return out
-end
-
--- The best trial document (status ok, smallest loss).
-function Trials:best_trial()
-  return json.decode(guard(core.hopt_trials_best_trial, self.handle))
-end
-
--- Flat vals of the best trial (choices as indices).
-function Trials:argmin()
-  return json.decode(guard(core.hopt_trials_argmin, self.handle))
 end
 
 -- The trial document with this tid.

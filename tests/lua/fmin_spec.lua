@@ -128,6 +128,16 @@ describe("fmin", function()
     assert(fails > 0)
   end)
 
+  it("an objective may read the trials it is filling", function()
+    local tr = hopt.trials()
+    local seen = {}
+    hopt.fmin{ fn = function(x)
+        seen[#seen + 1] = #tr:losses()
+        return x
+      end, space = space, max_evals = 4, trials = tr, seed = 1, show_progressbar = false }
+    assert(#tr == 4 and seen[1] >= 1 and seen[4] == 4, table.concat(seen, ","))
+  end)
+
   it("fmin works inside a coroutine and inside an objective", function()
     local co = coroutine.wrap(function() return run("rand", 8, nil, { max_evals = 5 }) end)
     assert(co().x)
