@@ -198,7 +198,7 @@ local function objective_caller(fn, sink)
     end
     if type(res) == "number" then return res end
     if type(res) == "table" then
-      local encoded, text = pcall(json.encode, json.object(res))
+      local encoded, text = pcall(json.encode, as_object(res))
       if encoded then return text end
       return nil, "the objective's result cannot be written as JSON: " .. text
     end
