@@ -9,9 +9,11 @@ trap 'rm -rf "$work"' EXIT
 cmake --install "$build" --prefix "$work/prefix" >/dev/null
 test -f "$work/prefix/share/lua/5.4/hopt.lua"
 test -f "$work/prefix/lib/lua/5.4/hopt/core.so"
+test -x "$work/prefix/bin/hopt-lua-worker"
 cd "$work"   # nothing of the source or build tree on the path
-LUA_PATH="$work/prefix/share/lua/5.4/?.lua" LUA_CPATH="$work/prefix/lib/lua/5.4/?.so" \
-  "$lua" -e '
+export LUA_PATH="$work/prefix/share/lua/5.4/?.lua" LUA_CPATH="$work/prefix/lib/lua/5.4/?.so"
+"$lua" "$work/prefix/bin/hopt-lua-worker" --help | grep -q -- "--objectives=FILE"
+"$lua" -e '
     local hopt = require("hopt")
     assert(package.searchpath("hopt.core", package.cpath):find("/prefix/lib/lua/5.4/hopt/core.so", 1, true))
     local best = hopt.fmin{fn = function(x) return (x - 1)^2 end, space = hopt.hp.uniform("x", -3, 3),

@@ -104,4 +104,17 @@ describe("errors", function()
     t.contains(t.raises(hopt.mongo_trials, 42), "url must be a string")
     t.contains(t.raises(hopt.space_eval, hp.choice("c", { hp.uniform("u", 0, 1) }), { c = 0 }), "u")
   end)
+
+  it("hopt-lua-worker refuses bad command lines with status 2", function()
+    local worker = t.worker_command()
+    local function status(args)
+      local _, _, code = os.execute(worker .. " " .. args .. " 2>/dev/null >/dev/null")
+      return code
+    end
+    assert(status("--help") == 0)
+    assert(status("--mongo=localhost:1/db") == 2)  -- no objectives
+    assert(status("--objectives=/nonexistent.lua") == 2)
+    assert(status("--exec=f=true --max-jobs=x") == 2)
+    assert(status("--exec=f=true --bogus=1") == 2)
+  end)
 end)

@@ -33,4 +33,11 @@ function h.vals_of(doc)
   return vals
 end
 
+-- The shell command that runs hopt-lua-worker with the Lua and the module
+-- paths of this process.
+function h.worker_command()
+  return string.format("env LUA_PATH='%s' LUA_CPATH='%s' %s %s", package.path, package.cpath,
+                       os.getenv("HOPT_LUA") or "lua5.4", assert(os.getenv("HOPT_LUA_WORKER"), "HOPT_LUA_WORKER is not set"))
+end
+
 return h

@@ -1,6 +1,7 @@
 -- MongoTrials against the real test server (FerretDB, $HOPT_TEST_MONGO): a
 -- driver runs fmin on hopt.mongo_trials while a separate worker process
--- (mongo_worker.lua, hopt.worker) evaluates the Lua objectives.
+-- (hopt-lua-worker, that is hopt.worker) evaluates the Lua objectives of
+-- mongo_objectives.lua.
 local dir = debug.getinfo(1, "S").source:match("^@(.*/)") or "./"
 local t = dofile(dir .. "helpers.lua")
 local hopt = require("hopt")
@@ -9,10 +10,10 @@ local hp = hopt.hp
 describe("MongoTrials with a Lua worker", function()
   local server = assert(os.getenv("HOPT_TEST_MONGO"), "HOPT_TEST_MONGO is not set")
   local url = server .. "/hopt_lua_test"
-  local lua = os.getenv("HOPT_LUA") or "lua5.4"
   local space = { x = hp.uniform("x", -3, 3), kind = hp.choice("kind", { "a", "b" }) }
   local good_evals, bad_evals = 20, 3
 
+  -- fmin's timeout bounds a run whose worker failed to start.
   local good, bad, worker
   setup(function()
     -- Fresh experiments: remove what an earlier run left.
@@ -22,8 +23,9 @@ describe("MongoTrials with a Lua worker", function()
     bad:delete_all()
     -- The worker stops after exactly the trials this spec queues. It finds
     -- hopt where this process did.
-    local command = string.format("LUA_PATH='%s' LUA_CPATH='%s' exec %s %smongo_worker.lua '%s' %d 2>&1",
-                                  package.path, package.cpath, lua, dir, url, good_evals + bad_evals)
+    local command = string.format("exec %s --mongo='%s' --objectives=%s --max-jobs=%d --poll-interval=0.05 "
+                                  .. "--reserve-timeout=60 2>&1", t.worker_command(), url,
+                                  dir .. "mongo_objectives.lua", good_evals + bad_evals)
     worker = assert(io.popen(command))
   end)
 
@@ -35,7 +37,7 @@ describe("MongoTrials with a Lua worker", function()
 
   it("fmin with MongoTrials, evaluated by a Lua worker", function()
     local best = hopt.fmin{ fn = "quadratic", space = space, max_evals = good_evals, trials = good, seed = 5,
-                            poll_interval = 0.05, show_progressbar = false }
+                            poll_interval = 0.05, show_progressbar = false, timeout = 120 }
     assert(#good == good_evals and good:count(hopt.JOB_STATE_DONE) == good_evals)
     for _, doc in ipairs(good:trials()) do
       assert(doc.result.served_by == "lua", "not evaluated by the Lua worker")
@@ -53,7 +55,7 @@ describe("MongoTrials with a Lua worker", function()
     -- As hyperopt's MongoTrials: fmin goes on past failed trials; with none
     -- that succeeded it has no argmin to return.
     local err = t.raises(hopt.fmin, { fn = "broken", space = space, max_evals = bad_evals, trials = bad, seed = 1,
-                                      poll_interval = 0.05, show_progressbar = false })
+                                      poll_interval = 0.05, show_progressbar = false, timeout = 120 })
     t.contains(err, "HOPT_EEMPTY")
     assert(bad:count(hopt.JOB_STATE_ERROR) == bad_evals)
     for _, doc in ipairs(bad:trials()) do
@@ -67,7 +69,7 @@ describe("MongoTrials with a Lua worker", function()
     local ok, how, code = worker:close()
     worker = nil
     assert(ok, string.format("worker ended by %s %s:\n%s", how, code, out))
-    t.contains(out, "jobs: " .. (good_evals + bad_evals))
+    t.contains(out, "stopped after " .. (good_evals + bad_evals) .. " trials")
     t.contains(out, "broken objective saw x=")
   end)
 end)
