@@ -238,7 +238,33 @@ local flag_setters = {
   show_progressbar = "hopt_fmin_options_set_show_progress",
 }
 
-local function make_options(args)
+-- hyperopt's early_stop.no_progress_loss: for fmin's early_stop_fn, stop
+-- after `iteration_stop_count` trials without the best loss improving by more
+-- than `percent_increase` percent. Run by the library, not in Lua.
+local no_progress_mt = { __name = "hopt.no_progress_loss" }
+hopt.early_stop = {
+  no_progress_loss = function(iteration_stop_count, percent_increase)
+    return setmetatable({ iteration_stop_count or 20, percent_increase or 0.0 }, no_progress_mt)
+  end,
+}
+
+-- fmin's early_stop_fn(trials, ...) -> stop, ... as hyperopt's: what it
+-- returns after `stop` is passed back to its next call. An error it raises
+-- is kept in `sink.err`.
+local function early_stop_caller(fn, trials, sink)
+  local state = { n = 0 }
+  return function()
+    local res = table.pack(pcall(fn, trials, table.unpack(state, 1, state.n)))
+    if not res[1] then
+      sink.err = res[2]
+      return nil, type(res[2]) == "string" and res[2] or "early_stop_fn raised an error"
+    end
+    state = table.pack(table.unpack(res, 3, res.n))
+    return res[2] and true or false
+  end
+end
+
+local function make_options(args, trials, sink)
   local opts = core.hopt_fmin_options_new()
   if args.seed ~= nil then
     local seed = integer("seed", args.seed)
@@ -256,16 +282,19 @@ local function make_options(args)
     for i, p in ipairs(args.points_to_evaluate) do points[i] = as_object(p) end
     core.hopt_fmin_options_set_points_to_evaluate(opts, json.encode(points))
   end
-  if args.early_stop ~= nil then  -- hyperopt's no_progress_loss(n, percent)
-    local es = args.early_stop
-    core.hopt_fmin_options_set_no_progress_loss(opts, es[1] or es.iteration_stop_count, es[2] or es.percent_increase or 0)
+  local es = args.early_stop_fn
+  if getmetatable(es) == no_progress_mt then
+    core.hopt_fmin_options_set_no_progress_loss(opts, integer("iteration_stop_count", es[1]), es[2])
+  elseif es ~= nil then
+    check_type("early_stop_fn", es, "function")
+    core.hoptlua_fmin_options_set_early_stop(opts, early_stop_caller(es, trials, sink))
   end
   return opts
 end
 
 local known_args = {
   fn = true, space = true, algo = true, max_evals = true, trials = true, name = true, seed = true,
-  early_stop = true, points_to_evaluate = true,
+  early_stop_fn = true, points_to_evaluate = true,
 }
 for k in pairs(option_setters) do known_args[k] = true end
 for k in pairs(flag_setters) do known_args[k] = true end
@@ -277,7 +306,8 @@ for k in pairs(flag_setters) do known_args[k] = true end
 --   name for workers; default "objective", or fn when it is a string), seed, timeout,
 --   loss_threshold, points_to_evaluate ({{x = 0}, ...}), return_argmin,
 --   catch_eval_exceptions, show_progressbar, max_queue_len, poll_interval,
---   early_stop ({iteration_stop_count, percent_increase}).
+--   early_stop_fn (function(trials, ...) return stop, ... end, or
+--   hopt.early_stop.no_progress_loss(n, percent)).
 -- Returns the argmin table (or the best point when return_argmin = false).
 function hopt.fmin(args)
   local sink = {}
@@ -294,15 +324,17 @@ function hopt.fmin(args)
     if args.trials ~= nil and getmetatable(args.trials) ~= Trials then
       fail("trials must come from hopt.trials() or hopt.mongo_trials()")
     end
+    -- A store of our own when none is given, so early_stop_fn can see it.
+    local trials = args.trials or hopt.trials()
     local objective = core.hoptlua_objective_new(name, objective_caller(fn, sink))
     local space = compile(args.space)
     local algo = make_algo(args.algo)
-    local opts = make_options(args)
-    return core.hopt_fmin(objective, space, algo, max_evals, args.trials and args.trials.handle, opts)
+    local opts = make_options(args, trials, sink)
+    return core.hopt_fmin(objective, space, algo, max_evals, trials.handle, opts)
   end)
   if ok then return json.decode(res) end
-  if sink.err ~= nil and type(res) == "string" and res:find("^HOPT_EOBJECTIVE:") then
-    error(sink.err, 0)  -- the objective's own error, as it was raised
+  if sink.err ~= nil and type(res) == "string" and (res:find("^HOPT_EOBJECTIVE:") or res:find("^HOPT_ECANCELLED:")) then
+    error(sink.err, 0)  -- the objective's (or early_stop_fn's) own error, as it was raised
   end
   return guard(error, res, 0)
 end

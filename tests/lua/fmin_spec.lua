@@ -83,17 +83,41 @@ describe("fmin", function()
     assert(#tr == 15)
   end)
 
-  it("loss_threshold and early_stop end the search early", function()
+  it("loss_threshold and no_progress_loss end the search early", function()
     local tr = hopt.trials()
     run("rand", 2, tr, { max_evals = 200, loss_threshold = 1.0 })
     assert(#tr < 200 and tr:best_trial().result.loss < 1.0)
     local flat = hopt.trials()
     hopt.fmin{ fn = function() return 1 end, space = space, max_evals = 100, trials = flat, seed = 1,
-               early_stop = { 5, 0 }, show_progressbar = false }
+               early_stop_fn = hopt.early_stop.no_progress_loss(5), show_progressbar = false }
     assert(#flat < 20, #flat)
     local timed = hopt.trials()
     run("rand", 2, timed, { max_evals = 5, timeout = 600 })
     assert(#timed == 5)
+  end)
+
+  it("early_stop_fn sees the trials and carries its own state", function()
+    local calls, seen = 0, {}
+    local tr = hopt.trials()
+    hopt.fmin{ fn = quadratic, space = space, max_evals = 50, trials = tr, seed = 3, show_progressbar = false,
+               early_stop_fn = function(trials, count)
+                 calls = calls + 1
+                 count = (count or 0) + 1
+                 seen[#seen + 1] = #trials
+                 return count >= 7, count
+               end }
+    assert(calls == 7 and #tr == 7, calls .. " calls, " .. #tr .. " trials")
+    assert(seen[1] == 1 and seen[7] == 7)
+    -- without trials given, it gets fmin's own store
+    local sizes = {}
+    hopt.fmin{ fn = quadratic, space = space, max_evals = 3, seed = 3, show_progressbar = false,
+               early_stop_fn = function(trials) sizes[#sizes + 1] = #trials return false end }
+    assert(#sizes == 3 and sizes[3] == 3)
+    -- an error it raises reaches fmin's caller as it was raised
+    local e = { why = "stop now" }
+    local err = t.raises(hopt.fmin, { fn = quadratic, space = space, max_evals = 5, show_progressbar = false,
+                                      early_stop_fn = function() error(e) end })
+    assert(rawequal(err, e))
   end)
 
   it("result tables: status, extra keys, true_loss", function()

@@ -26,6 +26,17 @@ describe("ownership of Lua objectives", function()
     assert(not alive(weak), "the objective's function was not released")
   end)
 
+  it("an early_stop_fn is released after fmin", function()
+    local weak = setmetatable({}, { __mode = "k" })
+    do
+      local stop = function(trials) return #trials >= 2 end
+      weak[stop] = true
+      hopt.fmin{ fn = function(x) return x end, space = hopt.hp.uniform("x", 0, 1), max_evals = 5,
+                 early_stop_fn = stop, show_progressbar = false }
+    end
+    assert(not alive(weak), "the early_stop_fn was not released")
+  end)
+
   it("a registry keeps an objective alive after its own handle dies", function()
     local weak = setmetatable({}, { __mode = "k" })
     local registry = core.hopt_registry_new()
