@@ -55,7 +55,7 @@
 %}
 %typemap(freearg) (double **losses, size_t *n) %{ hopt_free(*$1); %}
 
-/* ---- the Lua function of an objective, by its stack index */
+/* ---- a Lua function (objective, early_stop_fn), by its stack index */
 %typemap(in, checkfn="lua_isfunction") int fn_index %{ $1 = $input; %}
 
 /* ---- handles: created through `T **out`, owned by Lua, freed by its GC.
