@@ -73,7 +73,7 @@ local function as_object(t)
   return o
 end
 
--- A compiled space (hopt.core handle) from a Lua space or its JSON text.
+-- A compiled space (a hopt.core handle) from a Lua space.
 local function compile(space)
   local text = space_mod.to_json(space)
   return core.hopt_space_from_json(text)
