@@ -9,6 +9,7 @@ packages=(
   libcmocka-dev                                 # C tests
   libmongoc-dev libbson-dev                     # the MongoDB trials store
   swig r-base-dev r-cran-testthat r-cran-jsonlite valgrind  # the R binding and its tests
+  lua5.4 liblua5.4-dev lua-busted               # the Lua binding and its tests
 )
 
 missing=()
