@@ -8,6 +8,8 @@ packages=(
   nlohmann-json3-dev                            # JSON inside the engine
   libcmocka-dev                                 # C tests
   libmongoc-dev libbson-dev                     # the MongoDB trials store
+  libssl-dev                                    # HMAC-SHA256 for signed experiments (libcrypto)
+  openssl                                       # test certificates for the TLS test
 )
 
 missing=()
