@@ -19,6 +19,7 @@
 #include "worker/auth.hpp"
 #include "worker/worker.hpp"
 #include "../unit/cmocka.hpp"
+#include "../unit/text_and_files.hpp"
 
 using namespace hopt;
 using trials::Trial;
@@ -45,18 +46,6 @@ public:
 private:
     std::string name_;
 };
-
-struct TempDir {
-    std::filesystem::path path;
-    TempDir() {
-        char tmpl[] = "/tmp/hopt-test-security.XXXXXX";
-        path = mkdtemp(tmpl);
-    }
-    ~TempDir() { std::filesystem::remove_all(path); }
-    std::string operator/(const std::string &name) const { return (path / name).string(); }
-};
-
-bool contains(const std::string &text, const std::string &needle) { return text.find(needle) != std::string::npos; }
 
 // The driver's part: the domain, signed with `key_file` ("" = unsigned),
 // and NEW jobs at points xs naming `objective`.

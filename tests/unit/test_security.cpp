@@ -22,23 +22,11 @@
 
 // Last: cmocka defines a fail() macro that would clash with hopt::fail.
 #include "cmocka.hpp"
+#include "text_and_files.hpp"
 
 using namespace hopt;
 
 namespace {
-
-bool contains(const std::string &text, const std::string &needle) { return text.find(needle) != std::string::npos; }
-
-#define assert_contains(text, needle)                                                                 \
-    do {                                                                                              \
-        const std::string t_ = (text), n_ = (needle);                                                 \
-        if (!contains(t_, n_)) fail_msg("\"%s\" does not contain \"%s\"", t_.c_str(), n_.c_str());    \
-    } while (0)
-#define assert_lacks(text, needle)                                                                    \
-    do {                                                                                              \
-        const std::string t_ = (text), n_ = (needle);                                                 \
-        if (contains(t_, n_)) fail_msg("\"%s\" contains \"%s\"", t_.c_str(), n_.c_str());             \
-    } while (0)
 
 // The message of the Error `f` throws, or fails the test.
 template <class F>
@@ -52,17 +40,6 @@ std::string error_of(F f, int code) {
     fail_msg("no error thrown");
     return "";
 }
-
-// A scratch directory removed at the end of the test.
-struct TempDir {
-    std::filesystem::path path;
-    TempDir() {
-        char tmpl[] = "/tmp/hopt-test-security.XXXXXX";
-        path = mkdtemp(tmpl);
-    }
-    ~TempDir() { std::filesystem::remove_all(path); }
-    std::string operator/(const std::string &name) const { return (path / name).string(); }
-};
 
 unsigned mode_of(const std::string &path) {
     struct stat st {};
