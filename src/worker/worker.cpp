@@ -25,7 +25,9 @@ std::string seconds_text(double s) {
     return buf;
 }
 
-std::string key_text(const std::optional<std::string> &k) { return k ? "'" + *k + "'" : "null"; }
+// Names from the database, quoted as JSON: no control character in them
+// can forge a log line.
+std::string key_text(const std::optional<std::string> &k) { return k ? quote_json(*k) : "null"; }
 
 std::string error_text(const Json &error) {
     if (error.is_array() && error.size() == 2 && error[0].is_string() && error[1].is_string())
@@ -181,7 +183,7 @@ Step Worker::step() {
         return refuse(*job, domain_fingerprint(domain),
                       "it needs objective " + quote_json(domain->objective) + ", which this worker does not have");
     say("job found: " + tid + " (exp_key " + key_text(job->exp_key) +
-        (domain ? ", objective '" + domain->objective + "')" : ")"));
+        (domain ? ", objective " + quote_json(domain->objective) + ")" : ")"));
     if (!domain) {
         job->state = trials::kError;
         job->result = Json{{"status", "fail"}};
