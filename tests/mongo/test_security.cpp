@@ -194,11 +194,20 @@ static void forged_experiments_are_refused(void **) {
     trials::Domain copied{kSpace, "quadratic", Json::object(), sig};
     replay.put_domain(copied);
 
+    // And hyperopt's exp_key None.
+    MongoStore none_exp(url, std::nullopt);
+    queue(none_exp, "os:system", "", {1});
+
     const WorkerRun run = run_worker(url, obj.registry, {{dir / "key", false}, {}});
     assert_int_equal(obj.target->calls.load(), 0);
     assert_int_equal(obj.mine->calls.load(), 0);
     assert_said(run, "refused: experiment \"evil\" is not signed");
     assert_said(run, "refused: experiment \"replay\" was changed after it was signed");
+    assert_said(run, "refused: experiment with exp_key null is not signed");
+    // Each refused once, then skipped (null included): no job was taken twice.
+    assert_int_equal(run.count("refused"), 3);
+    trials::mongo::Pool reader(trials::mongo::parse_address(url));
+    for (const Json &q : reader.find("hopt_queue", Json::object())) assert_true(q.value("claim", 0) <= 1);
 }
 
 // Space or settings changed after signing (e.g. to widen the bounds).
