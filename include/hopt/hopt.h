@@ -310,7 +310,8 @@ HOPT_API int hopt_fmin_options_set_recovery(hopt_fmin_options *opts, double hear
  * (choices as indices): [{"x": 0.0}, {"x": 1.5}]. They are added only to an
  * empty store and come on top of max_evals, as in hyperopt. */
 HOPT_API int hopt_fmin_options_set_points_to_evaluate(hopt_fmin_options *opts, const char *json);
-/* Signing (MongoDB stores; docs/threat-model.md). Workers run only
+/* Signing (MongoDB stores only: fmin on an in-memory store reads no key;
+ * docs/threat-model.md). Workers run only
  * experiments signed with the key they share with fmin, so that whoever can
  * write to the database cannot choose what they run. fmin signs the
  * experiment (exp_key, space, objective name, settings) with the key in
