@@ -10,6 +10,8 @@ packages=(
   libmongoc-dev libbson-dev                     # the MongoDB trials store
   swig r-base-dev r-cran-testthat r-cran-jsonlite valgrind  # the R binding and its tests
   lua5.4 liblua5.4-dev lua-busted               # the Lua binding and its tests
+  libssl-dev                                    # HMAC-SHA256 for signed experiments (libcrypto)
+  openssl                                       # test certificates for the TLS test
 )
 
 missing=()

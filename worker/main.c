@@ -88,6 +88,15 @@ static const char usage_text[] =
     "                             and HOPT_TID in its environment; it prints the loss or a result JSON\n"
     "                             object on stdout; repeatable\n"
     "\n"
+    "Trust (hopt's; docs/threat-model.md):\n"
+    "  --key-file=PATH            the key fmin signs experiments with; trials of experiments that are\n"
+    "                             unsigned, signed with another key or changed since are refused and left\n"
+    "                             to other workers (default: $HOPT_KEY_FILE, else ~/.config/hopt/key,\n"
+    "                             created on first use; copy it to every machine of a cluster)\n"
+    "  --allow=PATTERN            run only objectives whose names match PATTERN (*, ?, [...]);\n"
+    "                             repeatable (default: any objective of this worker)\n"
+    "  --insecure                 do not check signatures (trusted databases only; logged as a warning)\n"
+    "\n"
     "Robustness (hopt's):\n"
     "  --trial-timeout=S          fail a trial running longer than S seconds, killing its process group\n"
     "                             (children only: not with --no-subprocesses, except for commands)\n"
@@ -181,7 +190,7 @@ static int enter_workdir(const char *dir) {
 enum {
     OPT_MONGO = 256, OPT_EXP_KEY, OPT_POLL, OPT_MAX_JOBS, OPT_MAX_FAILURES, OPT_RESERVE_TIMEOUT,
     OPT_LAST_JOB_TIMEOUT, OPT_WORKDIR, OPT_NO_SUBPROCESSES, OPT_PLUGIN, OPT_EXEC, OPT_TRIAL_TIMEOUT,
-    OPT_HB_INTERVAL, OPT_HB_TIMEOUT, OPT_MAX_ATTEMPTS, OPT_VERSION
+    OPT_HB_INTERVAL, OPT_HB_TIMEOUT, OPT_MAX_ATTEMPTS, OPT_VERSION, OPT_KEY_FILE, OPT_ALLOW, OPT_INSECURE
 };
 
 static const struct option long_options[] = {
@@ -200,6 +209,9 @@ static const struct option long_options[] = {
     {"heartbeat-interval", required_argument, NULL, OPT_HB_INTERVAL},
     {"heartbeat-timeout", required_argument, NULL, OPT_HB_TIMEOUT},
     {"max-attempts", required_argument, NULL, OPT_MAX_ATTEMPTS},
+    {"key-file", required_argument, NULL, OPT_KEY_FILE},
+    {"allow", required_argument, NULL, OPT_ALLOW},
+    {"insecure", no_argument, NULL, OPT_INSECURE},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, OPT_VERSION},
     {NULL, 0, NULL, 0},
@@ -270,6 +282,9 @@ static int parse_args(int argc, char **argv, hopt_registry *reg, hopt_worker_opt
                 rc = usage_error("--max-attempts must be in [1, 1e6], got %s", optarg);
             s->heartbeat_given = 1;
             break;
+        case OPT_KEY_FILE: rc = check_set(hopt_worker_options_set_key_file(opts, optarg), "--key-file"); break;
+        case OPT_ALLOW: rc = check_set(hopt_worker_options_allow_objective(opts, optarg), "--allow"); break;
+        case OPT_INSECURE: rc = check_set(hopt_worker_options_set_insecure(opts, 1), "--insecure"); break;
         case ':': rc = usage_error("option '%s' needs a value", flag); break;
         default: rc = usage_error("unknown or ambiguous option '%s'", flag); break;
         }

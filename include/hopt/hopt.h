@@ -310,6 +310,21 @@ HOPT_API int hopt_fmin_options_set_recovery(hopt_fmin_options *opts, double hear
  * (choices as indices): [{"x": 0.0}, {"x": 1.5}]. They are added only to an
  * empty store and come on top of max_evals, as in hyperopt. */
 HOPT_API int hopt_fmin_options_set_points_to_evaluate(hopt_fmin_options *opts, const char *json);
+/* Signing (MongoDB stores only: fmin on an in-memory store reads no key;
+ * docs/threat-model.md). Workers run only
+ * experiments signed with the key they share with fmin, so that whoever can
+ * write to the database cannot choose what they run. fmin signs the
+ * experiment (exp_key, space, objective name, settings) with the key in
+ * `path`; NULL (the default) means $HOPT_KEY_FILE, else
+ * $XDG_CONFIG_HOME/hopt/key or ~/.config/hopt/key. A missing key file is
+ * created (mode 0600, 32 random bytes as hex), so that fmin and workers on
+ * one machine agree with no setup; copy it to the machines of a cluster like
+ * an ssh key. fmin fails with HOPT_EINVAL if the file cannot be read or
+ * created, is accessible by other users, or holds no key. */
+HOPT_API int hopt_fmin_options_set_key_file(hopt_fmin_options *opts, const char *path);
+/* 1: do not sign (only workers run with hopt_worker_options_set_insecure
+ * will evaluate the trials); a warning goes to stderr. Default 0. */
+HOPT_API int hopt_fmin_options_set_insecure(hopt_fmin_options *opts, int on);
 
 /* Early stopping: called after each completed trial (serial) or poll
  * (asynchronous); set *stop to 1 to end the search. Return non-zero to abort
@@ -395,6 +410,22 @@ HOPT_API int hopt_worker_options_set_trial_timeout(hopt_worker_options *opts, do
  * them after `max_attempts` abandonments (default 3). */
 HOPT_API int hopt_worker_options_set_heartbeat(hopt_worker_options *opts, double interval, double timeout,
                                                int max_attempts);
+/* Trust (docs/threat-model.md). Before it looks up a trial's objective, a
+ * worker checks that the trial's experiment was signed by fmin with the
+ * shared key (see hopt_fmin_options_set_key_file; same default path, created
+ * on first use). A trial of an experiment that is unsigned, signed with
+ * another key or changed since it was signed is refused: it is left in the
+ * queue for other workers, the reason is logged once, and the worker skips
+ * that experiment until its stored domain changes. The key file is read when
+ * hopt_worker_run starts, which fails with HOPT_EINVAL if it is unusable. */
+HOPT_API int hopt_worker_options_set_key_file(hopt_worker_options *opts, const char *path);
+/* 1: check no signature (trusted databases only); logged as a warning when
+ * the worker starts. The allow-list still applies. Default 0. */
+HOPT_API int hopt_worker_options_set_insecure(hopt_worker_options *opts, int on);
+/* Add a pattern (fnmatch(3): *, ?, [...]) to the worker's allow-list: once
+ * it has one, the worker runs only objectives whose names match a pattern,
+ * even in signed experiments. Repeatable. */
+HOPT_API int hopt_worker_options_allow_objective(hopt_worker_options *opts, const char *pattern);
 /* Polled between trials, while idle and while a child process evaluates;
  * return non-zero to stop the worker (e.g. on a signal): a trial running in
  * a child is given a grace of 10 s, then put back in the queue. */

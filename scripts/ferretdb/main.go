@@ -71,6 +71,15 @@ func main() {
 		"TCP `host:port` to listen on (port 0 picks a free port; the chosen address is printed)")
 	listenUnix := fs.String("listen-unix", envOr("HOPT_FERRETDB_LISTEN_UNIX", ""),
 		"also listen on this Unix socket `path` (libmongoc wants it to end in .sock)")
+	// TLS, for the tests of TLS options in addresses (docs/threat-model.md).
+	listenTLS := fs.String("listen-tls", envOr("HOPT_FERRETDB_LISTEN_TLS", ""),
+		"also listen with TLS on this `host:port`")
+	tlsCert := fs.String("listen-tls-cert-file", envOr("HOPT_FERRETDB_LISTEN_TLS_CERT_FILE", ""),
+		"server certificate `file` (PEM) for --listen-tls")
+	tlsKey := fs.String("listen-tls-key-file", envOr("HOPT_FERRETDB_LISTEN_TLS_KEY_FILE", ""),
+		"server key `file` (PEM) for --listen-tls")
+	tlsCA := fs.String("listen-tls-ca-file", envOr("HOPT_FERRETDB_LISTEN_TLS_CA_FILE", ""),
+		"CA `file` (PEM) for --listen-tls: clients must then present a certificate it signed")
 	handler := fs.String("handler", envOr("HOPT_FERRETDB_HANDLER", "sqlite"),
 		"FerretDB backend: sqlite or postgresql")
 	dataDir := fs.String("data-dir", envOr("HOPT_FERRETDB_DATA_DIR", ""),
@@ -111,7 +120,8 @@ func main() {
 	}
 
 	cfg := &ferretdb.Config{
-		Listener: ferretdb.ListenerConfig{TCP: *listenAddr, Unix: *listenUnix},
+		Listener: ferretdb.ListenerConfig{TCP: *listenAddr, Unix: *listenUnix, TLS: *listenTLS,
+			TLSCertFile: *tlsCert, TLSKeyFile: *tlsKey, TLSCAFile: *tlsCA},
 		Logger:   logger,
 		Handler:  *handler,
 	}

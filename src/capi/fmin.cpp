@@ -87,6 +87,18 @@ HOPT_API int hopt_fmin_options_set_recovery(hopt_fmin_options *opts, double hear
     });
 }
 
+HOPT_API int hopt_fmin_options_set_key_file(hopt_fmin_options *opts, const char *path) {
+    return guard([&] {
+        require(opts, "opts");
+        if (path && !*path) fail(HOPT_EINVAL, "key file path must not be empty (NULL means the default)");
+        opts->options.signing.file = path ? path : "";
+    });
+}
+
+HOPT_API int hopt_fmin_options_set_insecure(hopt_fmin_options *opts, int on) {
+    return guard([&] { require(opts, "opts")->options.signing.insecure = on != 0; });
+}
+
 HOPT_API int hopt_fmin_options_set_points_to_evaluate(hopt_fmin_options *opts, const char *json) {
     return guard([&] {
         require(opts, "opts");

@@ -219,6 +219,26 @@ HOPT_API int hopt_worker_options_set_heartbeat(hopt_worker_options *opts, double
     });
 }
 
+HOPT_API int hopt_worker_options_set_key_file(hopt_worker_options *opts, const char *path) {
+    return guard([&] {
+        auto &o = opts_of(opts).options;
+        if (path && !*path) fail(HOPT_EINVAL, "key file path must not be empty (NULL means the default)");
+        o.trust.key.file = path ? path : "";
+    });
+}
+
+HOPT_API int hopt_worker_options_set_insecure(hopt_worker_options *opts, int on) {
+    return guard([&] { opts_of(opts).options.trust.key.insecure = on != 0; });
+}
+
+HOPT_API int hopt_worker_options_allow_objective(hopt_worker_options *opts, const char *pattern) {
+    return guard([&] {
+        auto &o = opts_of(opts).options;
+        if (!*require(pattern, "pattern")) fail(HOPT_EINVAL, "an allow-list pattern must not be empty");
+        o.trust.allow.emplace_back(pattern);
+    });
+}
+
 HOPT_API int hopt_worker_options_set_stop_check(hopt_worker_options *opts, int (*should_stop)(void *user), void *user,
                                                 void (*user_free)(void *user)) {
     auto owned = std::make_shared<hopt_user_data>(user, user_free);

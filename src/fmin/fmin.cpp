@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <random>
 #include <thread>
@@ -127,7 +128,12 @@ Json fmin(const std::shared_ptr<objective::Objective> &objective, const space::S
     Rng rng(opts.seed ? *opts.seed : default_seed());
     const TrialFactory factory(space, store.exp_key(), objective->name());
 
-    store.put_domain({space.to_json(), objective->name(), Json::object()});
+    trials::Domain domain{space.to_json(), objective->name(), Json::object(), ""};
+    // Workers of a shared store run only experiments signed with their key.
+    if (!local) worker::seal_domain(domain, store.exp_key(), opts.signing, [](const std::string &line) {
+        std::fprintf(stderr, "hopt: fmin: %s\n", line.c_str());
+    });
+    store.put_domain(domain);
 
     trials::Summary sum = store.poll();
     const int64_t n_existing = sum.in(trials::kValidStates);

@@ -9,6 +9,7 @@
 #include "algo/algorithm.hpp"
 #include "fmin/early_stop.hpp"
 #include "objective/objective.hpp"
+#include "security/key_file.hpp"
 #include "space/space.hpp"
 #include "trials/store.hpp"
 
@@ -28,6 +29,9 @@ struct Options {
     trials::RecoveryPolicy recovery;       // remote stores: when abandoned trials are requeued
     Json points_to_evaluate;               // null or an array of vals objects
     EarlyStop early_stop;                  // may be empty
+    // Remote stores: the key that signs the experiment for workers
+    // (docs/threat-model.md), or insecure mode.
+    security::KeySettings signing;
 };
 
 // Returns the argmin (flat vals) or, without return_argmin, the best point.

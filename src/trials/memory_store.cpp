@@ -111,6 +111,8 @@ bool MemoryStore::release(Trial &job) {
 std::optional<Trial> MemoryStore::reserve(const std::string &owner, const ReserveFilter &filter) {
     std::lock_guard lock(mu_);
     if (filter.exp_key && filter.exp_key != exp_key_) return std::nullopt;
+    for (const auto &k : filter.skip_exp_keys)
+        if (k == exp_key_) return std::nullopt;
     while (!queue_.empty()) {
         const int64_t tid = queue_.front();
         queue_.pop_front();

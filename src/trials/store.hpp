@@ -20,6 +20,10 @@ struct Domain {
     Json space;
     std::string objective;
     Json settings = Json::object();
+    // fmin's signature of the fields above and the exp_key with the shared
+    // key (worker/auth.hpp); "" when unsigned. Workers of a shared store
+    // check it before they look the objective up.
+    std::string signature{};
 };
 
 // Which NEW jobs a worker may take: from one experiment or any, and only
@@ -27,6 +31,9 @@ struct Domain {
 struct ReserveFilter {
     std::optional<std::string> exp_key;
     std::vector<std::string> objectives;
+    // Experiments the worker refused (worker/auth.hpp): their jobs stay
+    // queued for other workers.
+    std::vector<std::optional<std::string>> skip_exp_keys{};
 };
 
 // When a RUNNING job counts as abandoned (DESIGN §5): its heartbeat has not

@@ -70,11 +70,15 @@ RunSummary serve(const std::string &url, const Registry &registry, Options optio
     check(registry, options);
     options.workdir = prepare_workdir(options.workdir);
     if (options.owner.empty()) options.owner = default_owner();
+    // The key first: a configuration error is reported before any network wait.
+    if (!options.gate) options.gate = std::make_shared<const ExperimentGate>(options.trust);
     trials::mongo::MongoStore store(url, std::nullopt);
     if (options.log)
         options.log("worker " + options.owner + " serving " + store.address().display + ", experiment " +
                     (options.exp_key ? "'" + *options.exp_key + "'" : "any") + ", objectives: " + registry.describe() +
                     (options.isolation == Isolation::Process ? "; each trial in its own process" : "; trials in this process"));
+    if (options.log)
+        for (const std::string &line : options.gate->describe()) options.log(line);
     return Worker(store, registry, std::move(options)).run();
 }
 

@@ -25,7 +25,9 @@ std::string seconds_text(double s) {
     return buf;
 }
 
-std::string key_text(const std::optional<std::string> &k) { return k ? "'" + *k + "'" : "null"; }
+// Names from the database, quoted as JSON: no control character in them
+// can forge a log line.
+std::string key_text(const std::optional<std::string> &k) { return k ? quote_json(*k) : "null"; }
 
 std::string error_text(const Json &error) {
     if (error.is_array() && error.size() == 2 && error[0].is_string() && error[1].is_string())
@@ -137,22 +139,51 @@ std::optional<trials::Domain> Worker::domain_for(const std::optional<std::string
     return it->second.domain;
 }
 
+Step Worker::refuse(trials::Trial &job, const std::string &fingerprint, const std::string &why) {
+    // Another worker may be able to run it: leave the job for it, and skip
+    // the experiment until its domain changes.
+    store_.release(job);
+    if (refusals_.add(job.exp_key, fingerprint))
+        say("job " + std::to_string(job.tid) + " refused: " + why + "; left it and its experiment to other workers");
+    return Step::NotMine;
+}
+
+std::optional<Step> Worker::check_experiment(trials::Trial &job, std::optional<trials::Domain> &domain) {
+    if (!opts_.gate) {
+        domain = domain_for(job.exp_key);
+        return std::nullopt;
+    }
+    // Whatever the database holds, no objective is looked up (a binding's
+    // registry may resolve names to code) before the gate has passed it.
+    try {
+        domain = domain_for(job.exp_key);
+    } catch (const Error &e) {
+        if (e.code() != HOPT_EJSON) throw;
+        return refuse(job, std::string("malformed: ") + e.what(), std::string("its experiment's domain is malformed: ") + e.what());
+    }
+    if (!domain) return std::nullopt;  // failed below as hopt.NoDomain
+    const std::string why = opts_.gate->refusal(job.exp_key, *domain);
+    if (!why.empty()) return refuse(job, domain_fingerprint(domain), why);
+    return std::nullopt;
+}
+
 Step Worker::step() {
-    trials::ReserveFilter filter{opts_.exp_key, registry_.names()};
+    trials::ReserveFilter filter{opts_.exp_key, registry_.names(), {}};
+    if (opts_.gate) {
+        refusals_.recheck(store_);
+        filter.skip_exp_keys = refusals_.keys();
+    }
     std::optional<trials::Trial> job = store_.reserve(opts_.owner, filter);
     if (!job) return Step::NoJob;
     const std::string tid = std::to_string(job->tid);
-    std::optional<trials::Domain> domain = domain_for(job->exp_key);
+    std::optional<trials::Domain> domain;
+    if (const std::optional<Step> refused = check_experiment(*job, domain)) return *refused;
     const Registry::Entry *entry = domain ? registry_.find(domain->objective) : nullptr;
-    if (domain && !entry) {
-        // Another worker may have this objective: leave the job for it.
-        store_.release(*job);
-        say("job " + tid + " needs objective '" + domain->objective +
-            "', which this worker does not have; left it for another worker");
-        return Step::NotMine;
-    }
+    if (domain && !entry)
+        return refuse(*job, domain_fingerprint(domain),
+                      "it needs objective " + quote_json(domain->objective) + ", which this worker does not have");
     say("job found: " + tid + " (exp_key " + key_text(job->exp_key) +
-        (domain ? ", objective '" + domain->objective + "')" : ")"));
+        (domain ? ", objective " + quote_json(domain->objective) + ")" : ")"));
     if (!domain) {
         job->state = trials::kError;
         job->result = Json{{"status", "fail"}};

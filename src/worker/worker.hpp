@@ -15,6 +15,7 @@
 #include "core/clock.hpp"
 #include "space/space.hpp"
 #include "trials/store.hpp"
+#include "worker/auth.hpp"
 #include "worker/registry.hpp"
 
 namespace hopt::worker {
@@ -45,6 +46,11 @@ struct Options {
     // How long to retry when the store cannot be reached (HOPT_ECONNECT)
     // before giving up; 0: give up at once.
     double store_retry = 0;
+    // Which experiments this worker may run (worker/auth.hpp). serve() makes
+    // `gate` from `trust`; a Worker without a gate trusts every experiment,
+    // which only fits stores no one else writes (fmin's in-memory threads).
+    TrustSettings trust;
+    std::shared_ptr<const ExperimentGate> gate;
     const std::atomic<bool> *stop = nullptr;  // set by another thread to end run()
     std::function<bool()> should_stop;        // polled between and during jobs
     std::function<void(const std::string &)> log;  // progress messages; may be empty
@@ -53,7 +59,8 @@ struct Options {
 enum class Step {
     Evaluated,    // a job was evaluated and its outcome written
     NoJob,        // nothing to reserve
-    NotMine,      // reserved a job whose objective this worker lacks; released it
+    NotMine,      // reserved a job whose objective this worker lacks or whose experiment
+                  // it refused (auth.hpp); released it
     Lost,         // the job was taken away while evaluating (recovered as stale)
     Released,     // a stop request outlasted the grace: the job went back to the queue
 };
@@ -86,6 +93,10 @@ private:
     // database read per trial would be most of a fast trial's cost.
     std::optional<trials::Domain> domain_for(const std::optional<std::string> &exp_key);
     std::shared_ptr<const space::Space> space_for(const trials::Domain &domain, const std::string &key);
+    // Read the job's domain and check it with the gate; a Step when the job
+    // was refused (and released), nullopt when it may run.
+    std::optional<Step> check_experiment(trials::Trial &job, std::optional<trials::Domain> &domain);
+    Step refuse(trials::Trial &job, const std::string &fingerprint, const std::string &why);
     Ran evaluate(trials::Trial &job, const trials::Domain &domain, const Registry::Entry &entry);
     void record(const trials::Trial &job);
     Step step_or_retry();
@@ -104,6 +115,7 @@ private:
         std::optional<trials::Domain> domain;
     };
     std::map<std::string, CachedDomain> domains_;  // by "k:<exp_key>", or "none"
+    Refusals refusals_;                             // experiments skipped while their domain stays the same
     int consecutive_failures_ = 0;
     std::string last_failure_;
     std::optional<Stopwatch> stop_since_;   // when a stop was first requested

@@ -686,6 +686,10 @@ static void option_errors(void **state) {
     assert_hopt_fails(hopt_fmin_options_set_no_progress_loss(opts, 0, 0), HOPT_EINVAL, "iteration_stop_count");
     assert_hopt_fails(hopt_fmin_options_set_no_progress_loss(opts, 3, NAN), HOPT_EINVAL, "percent_increase");
     assert_hopt_fails(hopt_fmin_options_set_seed(NULL, 1), HOPT_EINVAL, "opts");
+    assert_hopt_fails(hopt_fmin_options_set_key_file(opts, ""), HOPT_EINVAL, "key file");
+    assert_hopt_ok(hopt_fmin_options_set_key_file(opts, NULL));
+    assert_hopt_ok(hopt_fmin_options_set_insecure(opts, 1));
+    assert_hopt_fails(hopt_fmin_options_set_insecure(NULL, 1), HOPT_EINVAL, "opts");
     hopt_space *space = space_from(X_UNIFORM);
     hopt_objective *fn = objective_from(quadratic);
     assert_hopt_fails(hopt_fmin(NULL, space, NULL, 5, NULL, opts, NULL), HOPT_EINVAL, "objective");

@@ -1,8 +1,11 @@
 /* The worker's C API without a server: options, registries, plugins, and
  * hopt_worker_run's refusals. Serving trials is tested in tests/integration. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "helpers.h"
 
@@ -41,6 +44,14 @@ static void options_reject_bad_values(void **state) {
     assert_hopt_ok(hopt_worker_options_set_workdir(o, NULL));
     assert_hopt_ok(hopt_worker_options_set_exp_key(o, "e1"));
     assert_hopt_ok(hopt_worker_options_set_exp_key(o, NULL));
+    assert_hopt_fails(hopt_worker_options_set_key_file(o, ""), HOPT_EINVAL, "key file");
+    assert_hopt_ok(hopt_worker_options_set_key_file(o, NULL));
+    assert_hopt_fails(hopt_worker_options_allow_objective(o, NULL), HOPT_EINVAL, "pattern");
+    assert_hopt_fails(hopt_worker_options_allow_objective(o, ""), HOPT_EINVAL, "allow-list");
+    assert_hopt_ok(hopt_worker_options_allow_objective(o, "train_*"));
+    assert_hopt_ok(hopt_worker_options_set_insecure(o, 1));
+    assert_hopt_ok(hopt_worker_options_set_insecure(o, 0));
+    assert_hopt_fails(hopt_worker_options_set_insecure(NULL, 1), HOPT_EINVAL, NULL);
     hopt_worker_options_free(o);
     hopt_worker_options_free(NULL);
 }
@@ -194,11 +205,27 @@ static void run_refuses_what_cannot_work(void **state) {
     assert_hopt_fails(hopt_worker_run("localhost:1/db", r, o, NULL), HOPT_EINVAL, "workdir needs process isolation");
     assert_hopt_ok(hopt_worker_options_set_workdir(o, NULL));
 
+    /* A key file other users can read: refused before any connection. */
+    char dir[] = "/tmp/hopt-test-worker-key.XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char key[sizeof dir + 8];
+    snprintf(key, sizeof key, "%s/key", dir);
+    FILE *f = fopen(key, "w");
+    assert_non_null(f);
+    fprintf(f, "%064d\n", 7);
+    fclose(f);
+    assert_int_equal(chmod(key, 0644), 0);
+    assert_hopt_ok(hopt_worker_options_set_key_file(o, key));
+    assert_hopt_fails(hopt_worker_run("mongodb://127.0.0.1:1/db", r, o, NULL), HOPT_EINVAL, "chmod 600");
+    assert_int_equal(chmod(key, 0600), 0);
+
     /* Nobody listens on port 1. */
     assert_hopt_ok(hopt_worker_options_set_log(o, ignore_line, NULL, NULL));
     assert_hopt_fails(hopt_worker_run("mongodb://127.0.0.1:1/db?serverSelectionTimeoutMS=300", r, o, NULL),
                       HOPT_ECONNECT, NULL);
 
+    unlink(key);
+    rmdir(dir);
     hopt_worker_options_free(o);
     hopt_registry_free(r);
     hopt_registry_free(empty);

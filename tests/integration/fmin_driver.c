@@ -5,6 +5,7 @@
  * fmin_driver --url URL --objective NAME --max-evals N [--exp-key K]
  *             [--seed S] [--space JSON] [--queue N] [--timeout S]
  *             [--recovery SECONDS] [--trials-out FILE] [--report]
+ *             [--key-file PATH] [--insecure]
  *
  * --report skips fmin and only reports on the store (objective and
  * max-evals are then not needed).
@@ -56,7 +57,7 @@ static void write_documents(const char *array, FILE *out) {
 }
 
 int main(int argc, char **argv) {
-    const char *url = NULL, *objective_name = NULL, *exp_key = NULL, *trials_out = NULL;
+    const char *url = NULL, *objective_name = NULL, *exp_key = NULL, *trials_out = NULL, *key_file = NULL;
     const char *space_json = "{\"hp\": \"uniform\", \"label\": \"x\", \"low\": 0, \"high\": 1}";
     long long max_evals = -1, queue = 0;
     unsigned long long seed = 1;
@@ -67,9 +68,10 @@ int main(int argc, char **argv) {
         {"seed", required_argument, NULL, 's'},     {"space", required_argument, NULL, 'S'},
         {"queue", required_argument, NULL, 'q'},    {"timeout", required_argument, NULL, 't'},
         {"recovery", required_argument, NULL, 'r'}, {"trials-out", required_argument, NULL, 'T'},
-        {"report", no_argument, NULL, 'R'},         {NULL, 0, NULL, 0},
+        {"report", no_argument, NULL, 'R'},         {"key-file", required_argument, NULL, 'K'},
+        {"insecure", no_argument, NULL, 'I'},       {NULL, 0, NULL, 0},
     };
-    int c, report_only = 0;
+    int c, report_only = 0, insecure = 0;
     while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
         switch (c) {
         case 'u': url = optarg; break;
@@ -83,6 +85,8 @@ int main(int argc, char **argv) {
         case 'r': recovery = atof(optarg); break;
         case 'T': trials_out = optarg; break;
         case 'R': report_only = 1; break;
+        case 'K': key_file = optarg; break;
+        case 'I': insecure = 1; break;
         default: fprintf(stderr, "fmin_driver: bad arguments (see the comment at the top of fmin_driver.c)\n"); return 2;
         }
     }
@@ -111,6 +115,8 @@ int main(int argc, char **argv) {
     if (queue > 0 && hopt_fmin_options_set_max_queue_len(opts, (int)queue) != HOPT_OK) die("max_queue_len");
     if (timeout > 0 && hopt_fmin_options_set_timeout(opts, timeout) != HOPT_OK) die("timeout");
     if (recovery > 0 && hopt_fmin_options_set_recovery(opts, recovery, 3) != HOPT_OK) die("recovery");
+    if (key_file && hopt_fmin_options_set_key_file(opts, key_file) != HOPT_OK) die("key_file");
+    if (insecure && hopt_fmin_options_set_insecure(opts, 1) != HOPT_OK) die("insecure");
 
     int rc = HOPT_OK;
     if (!report_only) {

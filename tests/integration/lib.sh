@@ -17,6 +17,8 @@
 # kept. Each script should finish within ITEST_DEADLINE seconds (default 240),
 # after which it fails by itself, so a hang can never hold CI.
 #
+# itest_init exports HOPT_KEY_FILE=$ITEST_DIR/hopt-key (the shared signing key).
+#
 # Environment (set by tests/integration/CMakeLists.txt when run by ctest):
 #   HOPT_WORKER_BIN   the hyperopt-mongo-worker binary
 #   HOPT_TEST_DRIVER  tests/integration/fmin_driver
@@ -39,6 +41,10 @@ itest_init() {
     for v in HOPT_WORKER_BIN HOPT_TEST_DRIVER HOPT_TEST_PLUGIN; do
         [[ -n "${!v:-}" && -x "${!v}" || -f "${!v:-}" ]] || { echo "$ITEST_NAME: \$$v is not set or not a file" >&2; exit 1; }
     done
+    # The key fmin signs experiments with and workers check: a fresh one,
+    # created on first use by whichever process comes first, as on a user's
+    # machine (never the user's own ~/.config/hopt/key).
+    export HOPT_KEY_FILE=$ITEST_DIR/hopt-key
     trap itest_cleanup EXIT
     trap 'itest_log "interrupted"; exit 1' INT TERM
     local deadline=${ITEST_DEADLINE:-240} main=$$

@@ -18,6 +18,7 @@
 
 // Last: cmocka defines a fail() macro that would clash with hopt::fail.
 #include "cmocka.hpp"
+#include "text_and_files.hpp"
 
 using namespace hopt;
 using worker::ChildEnd;
@@ -25,14 +26,6 @@ using worker::ChildEnd;
 namespace {
 
 // ------------------------------------------------------------- helpers --
-
-bool contains(const std::string &text, const std::string &needle) { return text.find(needle) != std::string::npos; }
-
-#define assert_contains(text, needle)                                                   \
-    do {                                                                                \
-        const std::string t_ = (text), n_ = (needle);                                   \
-        if (!contains(t_, n_)) fail_msg("\"%s\" does not contain \"%s\"", t_.c_str(), n_.c_str()); \
-    } while (0)
 
 // Limits with these fields set and the others left empty.
 worker::ChildLimits limits(std::string workdir, std::optional<double> timeout = std::nullopt,

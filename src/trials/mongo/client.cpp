@@ -5,6 +5,7 @@
 #include <mutex>
 
 #include "core/error.hpp"
+#include "security/redact.hpp"
 
 namespace hopt::trials::mongo {
 
@@ -16,7 +17,7 @@ namespace {
 void log_handler(mongoc_log_level_t level, const char *domain, const char *message, void *) {
     if (level > MONGOC_LOG_LEVEL_WARNING) return;
     if (std::strstr(message, "endSessions")) return;
-    std::fprintf(stderr, "hopt: mongoc %s: %s\n", domain, message);
+    std::fprintf(stderr, "hopt: mongoc %s: %s\n", domain, security::redact_text(message).c_str());
 }
 
 // The driver's process-wide initialisation, done once on first use (its
@@ -36,9 +37,9 @@ bool is_connection_error(const bson_error_t &e) {
 
 }  // namespace
 
-void raise(const bson_error_t &e, const std::string &what) {
-    const std::string msg = what + ": " + e.message + " (error " + std::to_string(e.domain) + "." +
-                            std::to_string(e.code) + ")";
+void raise(const bson_error_t &e, const std::string &what, const std::vector<std::string> &secrets) {
+    const std::string msg = what + ": " + security::redact_text(e.message, secrets) + " (error " +
+                            std::to_string(e.domain) + "." + std::to_string(e.code) + ")";
     fail(is_connection_error(e) ? HOPT_ECONNECT : HOPT_EDATABASE, msg);
 }
 
@@ -51,11 +52,14 @@ Pool::Pool(const Address &address) : address_(address) {
     init_driver();
     bson_error_t error;
     uri_ = mongoc_uri_new_with_error(address_.uri.c_str(), &error);
-    if (!uri_) fail(HOPT_EINVAL, "invalid MongoDB address '" + address_.display + "': " + error.message);
+    if (!uri_)
+        fail(HOPT_EINVAL, "invalid MongoDB address '" + address_.display +
+                              "': " + security::redact_text(error.message, address_.secrets));
     pool_ = mongoc_client_pool_new_with_error(uri_, &error);
     if (!pool_) {
         mongoc_uri_destroy(uri_);
-        fail(HOPT_EINVAL, "cannot use MongoDB address '" + address_.display + "': " + error.message);
+        fail(HOPT_EINVAL, "cannot use MongoDB address '" + address_.display +
+                              "': " + security::redact_text(error.message, address_.secrets));
     }
     mongoc_client_pool_set_error_api(pool_, MONGOC_ERROR_API_VERSION_2);
 }
@@ -91,7 +95,7 @@ void Pool::ping() {
     const bool ok = mongoc_client_command_simple(client, address_.database.c_str(), cmd.get(), nullptr, &reply, &error);
     bson_destroy(&reply);
     mongoc_client_destroy(client);
-    if (!ok) raise(error, "cannot reach MongoDB at " + address_.display);
+    if (!ok) raise(error, "cannot reach MongoDB at " + address_.display, address_.secrets);
 }
 
 std::vector<Json> Pool::find(const char *coll, const Json &filter, const Json &opts) {

@@ -17,8 +17,10 @@
 namespace hopt::trials::mongo {
 
 // Raise Error(HOPT_ECONNECT) for network and server-selection failures,
-// Error(HOPT_EDATABASE) for the rest, with `what` and the server's message.
-[[noreturn]] void raise(const bson_error_t &error, const std::string &what);
+// Error(HOPT_EDATABASE) for the rest, with `what` and the server's message,
+// in which addresses, secret options and `secrets` are masked.
+[[noreturn]] void raise(const bson_error_t &error, const std::string &what,
+                        const std::vector<std::string> &secrets = {});
 bool is_duplicate_key(const bson_error_t &error);
 
 class Pool;

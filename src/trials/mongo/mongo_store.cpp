@@ -27,6 +27,12 @@ Json key_json(const std::optional<std::string> &k) { return k ? Json(*k) : Json(
 
 std::string experiment_id(const std::optional<std::string> &k) { return k ? "k:" + *k : "none"; }
 
+Json key_list(const std::vector<std::optional<std::string>> &keys) {
+    Json out = Json::array();
+    for (const auto &k : keys) out.push_back(key_json(k));
+    return out;
+}
+
 std::string objective_of(const Trial &t) {
     if (t.cmd.is_array() && t.cmd.size() == 2 && t.cmd[1].is_string()) return t.cmd[1].get<std::string>();
     return "";
@@ -352,7 +358,7 @@ void MongoStore::delete_all() {
     // Keep the experiment document: its new generation tells other readers
     // to drop what they hold.
     pool_.update(kExperimentsColl, Json{{"_id", experiment_id(exp_key_)}},
-                 Json{{"$unset", Json{{"space", ""}, {"objective", ""}, {"settings", ""}}}});
+                 Json{{"$unset", Json{{"space", ""}, {"objective", ""}, {"settings", ""}, {"signature", ""}}}});
     bump_generation();
     cache_.clear();
     pending_.clear();
@@ -368,6 +374,7 @@ void MongoStore::put_domain(const Domain &domain) {
                                     {"space", dump_json(domain.space)},
                                     {"objective", domain.objective},
                                     {"settings", dump_json(domain.settings)},
+                                    {"signature", domain.signature},
                                     {"updated", date_now()}}}},
                  true);
 }
@@ -381,12 +388,16 @@ std::optional<Domain> MongoStore::get_domain(const std::optional<std::string> &e
     d.space = parse_json((*doc)["space"].get<std::string>(), "stored space");
     d.objective = (*doc)["objective"].get<std::string>();
     if ((*doc)["settings"].is_string()) d.settings = parse_json((*doc)["settings"].get<std::string>(), "stored settings");
+    if ((*doc)["signature"].is_string()) d.signature = (*doc)["signature"].get<std::string>();
     return d;
 }
 
 std::optional<Trial> MongoStore::reserve(const std::string &owner, const ReserveFilter &filter) {
     Json q = Json::object();
+    const auto &skip = filter.skip_exp_keys;
+    if (filter.exp_key && std::find(skip.begin(), skip.end(), filter.exp_key) != skip.end()) return std::nullopt;
     if (filter.exp_key) q["exp_key"] = *filter.exp_key;
+    else if (!skip.empty()) q["exp_key"] = Json{{"$nin", key_list(skip)}};
     if (!filter.objectives.empty()) q["objective"] = Json{{"$in", filter.objectives}};
     std::vector<Json> candidates = pool_.find(kQueueColl, q, Json{{"sort", Json{{"tid", 1}}}, {"limit", 16}});
     // Workers that start at the same time would all race for the oldest job:

@@ -3,6 +3,7 @@
 #include <cctype>
 
 #include "core/error.hpp"
+#include "security/redact.hpp"
 
 namespace hopt::trials::mongo {
 
@@ -33,7 +34,7 @@ bool has_option(const std::string &query, const std::string &key) {
 }
 
 [[noreturn]] void bad(const std::string &text, const std::string &why) {
-    fail(HOPT_EINVAL, "invalid MongoDB address '" + redact(text) + "': " + why);
+    fail(HOPT_EINVAL, "invalid MongoDB address '" + security::redact_url(text) + "': " + why);
 }
 
 // host[:port] list check: non-empty hosts, numeric ports in range.
@@ -75,17 +76,6 @@ std::string with_defaults(const std::string &base, std::string query) {
 
 }  // namespace
 
-std::string redact(const std::string &text) {
-    const size_t scheme = text.find("://");
-    const size_t from = scheme == std::string::npos ? 0 : scheme + 3;
-    const size_t at = text.find('@', from);
-    const size_t slash = text.find('/', from);
-    if (at == std::string::npos || (slash != std::string::npos && at > slash)) return text;
-    const size_t colon = text.find(':', from);
-    if (colon == std::string::npos || colon > at) return text;
-    return text.substr(0, colon + 1) + "***" + text.substr(at);
-}
-
 Address parse_address(const std::string &text) {
     if (text.empty()) bad(text, "it is empty");
     std::string scheme, rest;
@@ -105,7 +95,10 @@ Address parse_address(const std::string &text) {
         query = rest.substr(q + 1);
         rest = rest.substr(0, q);
     }
-    const size_t slash = rest.find('/');
+    // The host list starts after the last '@', so that an unescaped '@' or
+    // '/' in a password is never taken for a host or a path (and quoted).
+    const size_t userinfo_end = rest.rfind('@');
+    const size_t slash = rest.find('/', userinfo_end == std::string::npos ? 0 : userinfo_end);
     const std::string authority = rest.substr(0, slash);
     const std::string path = slash == std::string::npos ? "" : rest.substr(slash + 1);
     const size_t at = authority.rfind('@');
@@ -130,7 +123,8 @@ Address parse_address(const std::string &text) {
     }
     if (!valid_db_name(a.database)) bad(text, "'" + a.database + "' is not a valid database name");
     a.uri = with_defaults("mongodb://" + authority + "/" + a.database, query);
-    a.display = redact("mongodb://" + authority + "/" + a.database);
+    a.display = security::redact_url("mongodb://" + authority + "/" + a.database);
+    a.secrets = security::secrets_of(text);
     return a;
 }
 

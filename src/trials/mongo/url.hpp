@@ -6,6 +6,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 namespace hopt::trials::mongo {
 
@@ -13,13 +14,13 @@ struct Address {
     std::string uri;       // for the driver, with hopt's default timeouts added
     std::string database;  // where the jobs collection lives
     std::string display;   // for messages and logs: the password replaced by ***
+    // The password and secret option values, which no message may show:
+    // driver messages go through security::redact_text(msg, secrets).
+    std::vector<std::string> secrets;
 };
 
 // Error(HOPT_EINVAL) naming the problem (never the password) for an address
 // that is not one of the forms above.
 Address parse_address(const std::string &text);
-
-// `text` with any password replaced by *** (for messages about bad input).
-std::string redact(const std::string &text);
 
 }  // namespace hopt::trials::mongo
