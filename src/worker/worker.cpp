@@ -138,7 +138,8 @@ std::optional<trials::Domain> Worker::domain_for(const std::optional<std::string
 }
 
 Step Worker::step() {
-    trials::ReserveFilter filter{opts_.exp_key, registry_.names()};
+    // A resolver may know any name: then take jobs of every objective.
+    trials::ReserveFilter filter{opts_.exp_key, registry_.resolves() ? std::vector<std::string>{} : registry_.names()};
     std::optional<trials::Trial> job = store_.reserve(opts_.owner, filter);
     if (!job) return Step::NoJob;
     const std::string tid = std::to_string(job->tid);
