@@ -8,6 +8,7 @@ packages=(
   nlohmann-json3-dev                            # JSON inside the engine
   libcmocka-dev                                 # C tests
   libmongoc-dev libbson-dev                     # the MongoDB trials store
+  swig python3-dev python3-venv                 # the Python binding (HOPT_BUILD_PYTHON)
 )
 
 missing=()
@@ -16,10 +17,12 @@ for p in "${packages[@]}"; do
 done
 if [ ${#missing[@]} -eq 0 ]; then
   echo "setup: Debian packages present"
-  exit 0
+else
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  echo "setup: installing ${missing[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
-sudo=""
-[ "$(id -u)" -eq 0 ] || sudo="sudo"
-echo "setup: installing ${missing[*]}"
-$sudo apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# The Python binding's test virtualenv (pytest, numpy from PyPI).
+"$(dirname "$0")/setup-python.sh" >/dev/null
