@@ -29,6 +29,8 @@ def test_documents_and_their_views(trials):
     assert trials.statuses() == ["ok"] * 20
     assert trials.specs == [None] * 20 or all(s is None for s in trials.specs)
     assert {r["kind"] for r in trials.results} <= {"a", "b"}
+    first = trials.trials[0]
+    assert first["refresh_time"] >= first["book_time"]  # datetimes, as in hyperopt
 
 
 def test_best_trial_and_argmin(trials):

@@ -7,6 +7,8 @@ cannot hold (objects, bytes) keep those values on the Python side, where
 ``trials.results`` shows them; ``attachments`` are kept per trial, as in
 hyperopt.
 """
+from datetime import datetime
+
 from . import capi
 from ._json import loads
 from .exceptions import AllTrialsFailed
@@ -56,6 +58,10 @@ class Trials:
         return self._docs
 
     def _overlay(self, doc):
+        # hyperopt's documents hold naive UTC datetimes; the engine's JSON, ISO text.
+        for key in ("book_time", "refresh_time"):
+            if isinstance(doc.get(key), str):
+                doc[key] = _utc(doc[key])
         extra = self._py_results.get(doc["tid"])
         if extra:
             doc["result"].update(extra)
@@ -190,6 +196,13 @@ class Trials:
         self.attachments = state["attachments"]
         self._py_results = state["py_results"]
         self._docs = None
+
+
+def _utc(text):
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00")).replace(tzinfo=None)
+    except ValueError:
+        return text
 
 
 def _states(arg):
