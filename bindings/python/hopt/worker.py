@@ -24,11 +24,17 @@ logger = logging.getLogger("hopt.worker")
 class Resolver:
     """The registry's hook: a name -> an objective handle, or None."""
 
+    def __init__(self):
+        self.unresolved = set()  # names already reported: the worker asks again at each poll
+
     def __call__(self, name):
         try:
             fn = resolve(name)
         except Exception as e:  # the name is not ours, or does not import here
-            logger.warning("cannot import objective %s: %s: %s", name, type(e).__name__, e)
+            if name not in self.unresolved:
+                self.unresolved.add(name)
+                logger.warning("cannot import objective %s: %s: %s; its trials are left to other workers",
+                               name, type(e).__name__, e)
             return None
         return capi.hopt_py_objective_new(name, ObjectiveAdapter(fn, None, None, keep_errors=False))
 

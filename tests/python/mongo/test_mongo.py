@@ -1,6 +1,7 @@
 """MongoTrials from Python against the test server (HOPT_TEST_MONGO, started
 by ctest): hyperopt's tutorial with worker processes, persistence, objectives
 by importable name, and fmin's waits leaving the GIL to other threads."""
+import json
 import math
 import os
 import signal
@@ -127,3 +128,33 @@ def test_static_method_by_qualified_name(db):
     finally:
         stop_workers(workers)
     assert trials.statuses() == ["ok", "ok"]
+
+
+def test_worker_leaves_trials_it_cannot_import(db):
+    # A trial naming an objective this worker cannot import stays queued
+    # (another worker may have it); the worker says so once and goes on.
+    from hopt import capi
+
+    trials = MongoTrials("mongo://%s/%s/jobs" % (HOST, db), exp_key="elsewhere")
+    opts = capi.hopt_fmin_options_new()
+    capi.hopt_fmin_options_set_show_progress(opts, 0)
+    capi.hopt_fmin_options_set_timeout(opts, 0.5)  # queue, then stop waiting
+    handle = capi.hopt_py_objective_new("not_a_module_here:fn", lambda point, result: 0)
+    space = hopt._space.compile_space(hp.uniform("x", 0, 1))
+    try:
+        capi.hopt_fmin(handle, space.handle, capi.hopt_algo_new("rand"), 1, trials._handle, opts)
+    except hopt.exceptions.HoptError:
+        pass  # nothing finished before the timeout
+    # fmin stored the experiment's domain and cancelled its queued trial on
+    # stopping: queue it again, as a driver still waiting would have it.
+    (doc,) = json.loads(capi.hopt_trials_export(trials._handle))
+    doc.pop("_id", None)
+    doc.update(tid=100, state=hopt.JOB_STATE_NEW)
+    doc["misc"].update(tid=100, idxs={"x": [100]})
+    capi.hopt_trials_import(trials._handle, json.dumps([doc]))
+    lines = []
+    ran = hopt.worker.run("%s/%s" % (HOST, db), poll_interval=0.05, reserve_timeout=1.0, isolation="none",
+                          log=lines.append)
+    assert ran == 0
+    assert trials.count_by_state_unsynced(hopt.JOB_STATE_NEW) == 1
+    assert any("not_a_module_here:fn" in line for line in lines)
