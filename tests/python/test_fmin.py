@@ -231,3 +231,15 @@ def test_keyboard_interrupt_in_objective_reaches_the_caller(quiet):
     with pytest.raises(KeyboardInterrupt):
         fmin(interrupted, SPACE, max_evals=3, **quiet)
 
+
+
+def test_keyboard_interrupt_ends_the_run_even_when_exceptions_are_caught(quiet):
+    calls = []
+
+    def interrupted(x):
+        calls.append(x)
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        fmin(interrupted, SPACE, algo=rand.suggest, max_evals=50, catch_eval_exceptions=True, **quiet)
+    assert len(calls) == 1

@@ -77,12 +77,16 @@ def fmin(fn, space, algo=None, max_evals=None, timeout=None, loss_threshold=None
     if points_to_evaluate:
         capi.hopt_fmin_options_set_points_to_evaluate(opts, dumps([dict(p) for p in points_to_evaluate]))
     early_stop = None
-    if isinstance(early_stop_fn, no_progress_loss):
+    native_rule = isinstance(early_stop_fn, no_progress_loss)
+    # A Python early-stop callback also lets fmin end the run on Ctrl-C while
+    # it waits for workers (the engine calls it at each poll), and on a
+    # KeyboardInterrupt that catch_eval_exceptions would otherwise record.
+    if (early_stop_fn is not None and not native_rule) or trials.asynchronous or catch_eval_exceptions:
+        early_stop = EarlyStopAdapter(early_stop_fn, trials, objective)
+        capi.hopt_py_fmin_options_set_early_stop(opts, early_stop)
+    elif native_rule:
         capi.hopt_fmin_options_set_no_progress_loss(opts, int(early_stop_fn.iteration_stop_count),
                                                     float(early_stop_fn.percent_increase))
-    elif early_stop_fn is not None:
-        early_stop = EarlyStopAdapter(early_stop_fn, trials)
-        capi.hopt_py_fmin_options_set_early_stop(opts, early_stop)
     trials._configure_fmin(opts)
     handle = capi.hopt_py_objective_new(trials._objective_name(fn), objective)
 
@@ -121,18 +125,26 @@ def space_eval(space, hp_assignment):
 
 
 class EarlyStopAdapter:
-    """Calls hyperopt's early_stop_fn(trials, *args) -> (stop, args) for the engine."""
+    """Calls hyperopt's early_stop_fn(trials, *args) -> (stop, args) for the
+    engine (fn may be None), and ends the run (2) once the objective was
+    interrupted (KeyboardInterrupt, SystemExit)."""
 
-    __slots__ = ("fn", "trials", "args", "error")
+    __slots__ = ("fn", "trials", "objective", "args", "error")
 
-    def __init__(self, fn, trials):
+    def __init__(self, fn, trials, objective):
         self.fn = fn
         self.trials = trials
+        self.objective = objective
         self.args = []
         self.error = None
 
     def __call__(self):
         try:
+            interrupted = self.objective.error
+            if interrupted is not None and not isinstance(interrupted, Exception):
+                return 2
+            if self.fn is None:
+                return 0
             self.trials.refresh()
             stop, self.args = self.fn(self.trials, *self.args)
             return 1 if stop else 0

@@ -76,6 +76,24 @@ static long hopt_py_call_int(PyObject *callable, PyObject *args, long failed) {
     return value;
 }
 
+/* Run the handlers of signals that arrived while C code held the thread
+ * (Ctrl-C during fmin's waits): Python runs them only between bytecodes, and
+ * one raising at the very start of an adapter would escape its try block.
+ * What a handler raises is kept as the adapter's `error`, for fmin to
+ * re-raise. Returns 1 if it raised. */
+static int hopt_py_pending_signals(PyObject *adapter) {
+    if (PyErr_CheckSignals() == 0) return 0;
+    PyObject *type, *value, *tb;
+    PyErr_Fetch(&type, &value, &tb);
+    PyErr_NormalizeException(&type, &value, &tb);
+    if (value && tb) PyException_SetTraceback(value, tb);
+    if (!value || PyObject_SetAttrString(adapter, "error", value) < 0) PyErr_WriteUnraisable(adapter);
+    Py_XDECREF(type);
+    Py_XDECREF(value);
+    Py_XDECREF(tb);
+    return 1;
+}
+
 /* Objective: handler(point, result) -> 0, or non-zero after it called
  * hopt_result_set_error (point and result are borrowed for the call). */
 static int hopt_py_objective(const hopt_point *point, hopt_result *result, void *user) {
@@ -83,6 +101,11 @@ static int hopt_py_objective(const hopt_point *point, hopt_result *result, void 
     if (!hopt_py_enter(&gil)) {
         hopt_result_set_error(result, "hopt: cannot call a Python objective here: the process was forked "
                                       "from a thread that never ran Python (use in-process isolation)");
+        return 1;
+    }
+    if (hopt_py_pending_signals((PyObject *)user)) {
+        hopt_result_set_error(result, "interrupted by a signal");
+        PyGILState_Release(gil);
         return 1;
     }
     PyObject *p = SWIG_NewPointerObj((void *)point, SWIGTYPE_p_hopt_point, 0);
@@ -102,7 +125,7 @@ static int hopt_py_early_stop(const hopt_trials *trials, int *stop, void *user) 
     (void)trials; /* the adapter holds the Python Trials of the same store */
     PyGILState_STATE gil;
     if (!hopt_py_enter(&gil)) return 1;
-    long rc = hopt_py_call_int((PyObject *)user, PyTuple_New(0), -1);
+    long rc = hopt_py_pending_signals((PyObject *)user) ? -1 : hopt_py_call_int((PyObject *)user, PyTuple_New(0), -1);
     PyGILState_Release(gil);
     if (rc == 0 || rc == 1) {
         *stop = (int)rc;

@@ -158,3 +158,17 @@ def test_worker_leaves_trials_it_cannot_import(db):
     assert ran == 0
     assert trials.count_by_state_unsynced(hopt.JOB_STATE_NEW) == 1
     assert any("not_a_module_here:fn" in line for line in lines)
+
+
+def test_ctrl_c_ends_an_fmin_waiting_for_workers(db):
+    # No worker serves this experiment: fmin waits in C until SIGINT arrives,
+    # then raises KeyboardInterrupt in the caller, as Python code would.
+    trials = MongoTrials("mongo://%s/%s/jobs" % (HOST, db), exp_key="ctrl-c")
+    timer = threading.Timer(0.5, os.kill, (os.getpid(), signal.SIGINT))
+    timer.start()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            fmin(objectives.square, hp.uniform("x", 0, 1), trials=trials, algo=rand.suggest, max_evals=2,
+                 show_progressbar=False)
+    finally:
+        timer.cancel()
