@@ -5,13 +5,18 @@
 #   scripts/setup-python-ref.sh            # venv at $HOPT_REF_VENV or <repo>/build/venv-ref
 #   HOPT_REF_PYTHON=python3.12 scripts/setup-python-ref.sh
 #
+# Other virtualenvs are made the same way with HOPT_REF_REQUIREMENTS (the pinned requirements file)
+# and HOPT_REF_IMPORTS (the modules that must import), as scripts/setup-python.sh does.
+#
 # Idempotent: if the venv exists, was built from the same requirements file and imports work, nothing
 # is installed. Prints the venv's python path as the last line of stdout.
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENV="${HOPT_REF_VENV:-$REPO/build/venv-ref}"
-REQ="$REPO/bench/ref/requirements.txt"
+REQ="${HOPT_REF_REQUIREMENTS:-$REPO/bench/ref/requirements.txt}"
+IMPORTS="${HOPT_REF_IMPORTS:-hyperopt optuna numpy scipy}"
+import_line="import ${IMPORTS// /, }"
 PY="${HOPT_REF_PYTHON:-python3}"
 STAMP="$VENV/.hopt-requirements.sha256"
 
@@ -27,7 +32,7 @@ req_hash="$(sha256sum "$REQ" | cut -d' ' -f1)"
 VPY="$VENV/bin/python"
 
 if [[ -x "$VPY" && -f "$STAMP" && "$(cat "$STAMP")" == "$req_hash" ]] \
-   && "$VPY" -c 'import hyperopt, optuna, numpy, scipy' >/dev/null 2>&1; then
+   && "$VPY" -c "$import_line" >/dev/null 2>&1; then
     log "venv $VENV already up to date"
     echo "$VPY"
     exit 0
@@ -62,6 +67,6 @@ fi
 
 log "installing $REQ"
 "$VPY" -m pip install -q --disable-pip-version-check -r "$REQ" >&2
-"$VPY" -c 'import hyperopt, optuna, numpy, scipy; print("[setup-python-ref] hyperopt", hyperopt.__version__, "optuna", optuna.__version__, "numpy", numpy.__version__, "scipy", scipy.__version__)' >&2
+"$VPY" -c "$import_line; print('[setup-python-ref]', *('%s %s' % (m, getattr(__import__(m), '__version__', '?')) for m in '$IMPORTS'.split()))" >&2
 echo "$req_hash" > "$STAMP"
 echo "$VPY"

@@ -12,6 +12,7 @@ packages=(
   lua5.4 liblua5.4-dev lua-busted               # the Lua binding and its tests
   libssl-dev                                    # HMAC-SHA256 for signed experiments (libcrypto)
   openssl                                       # test certificates for the TLS test
+  python3-dev python3-venv                      # the Python binding (HOPT_BUILD_PYTHON)
 )
 
 missing=()
@@ -20,10 +21,12 @@ for p in "${packages[@]}"; do
 done
 if [ ${#missing[@]} -eq 0 ]; then
   echo "setup: Debian packages present"
-  exit 0
+else
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  echo "setup: installing ${missing[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
-sudo=""
-[ "$(id -u)" -eq 0 ] || sudo="sudo"
-echo "setup: installing ${missing[*]}"
-$sudo apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# The Python binding's test virtualenv (pytest, numpy from PyPI).
+"$(dirname "$0")/setup-python.sh" >/dev/null

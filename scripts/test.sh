@@ -17,8 +17,10 @@ run_suite() {  # name, build dir, cmake args...
   ctest --test-dir "$dir" --output-on-failure -j"$(nproc)" --timeout 600
 }
 
-run_suite "release" "$root/build" -DHOPT_BUILD_R=ON -DHOPT_BUILD_LUA=ON
+# The Python binding is tested in both suites (under the sanitizers its tests preload their
+# runtimes: docs/python.md), Lua too; R in the release suite (R cannot load a sanitized libhopt).
+run_suite "release" "$root/build" -DHOPT_BUILD_R=ON -DHOPT_BUILD_LUA=ON -DHOPT_BUILD_PYTHON=ON
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   run_suite "asan+ubsan" "$root/build-asan" -DHOPT_SANITIZE=address,undefined -DHOPT_BUILD_BENCH=OFF \
-    -DHOPT_BUILD_LUA=ON
+    -DHOPT_BUILD_LUA=ON -DHOPT_BUILD_PYTHON=ON
 echo "== all tests passed"

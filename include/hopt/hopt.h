@@ -375,6 +375,21 @@ HOPT_API int hopt_registry_load_plugin(hopt_registry *registry, const char *path
 /* JSON array of the registered names. Caller frees. */
 HOPT_API int hopt_registry_names(const hopt_registry *registry, char **out);
 
+/* Resolve names the registry lacks: when a trial names an objective that was
+ * not added, the worker calls fn(name, &objective, user). fn returns HOPT_OK
+ * with a new objective named `name` (hopt_objective_new; the registry takes
+ * it and frees it), or any other status (HOPT_ENOTFOUND) with *out left NULL
+ * when it knows no such objective: the worker then leaves the trial to
+ * other workers. An answer is kept, so fn runs once per name it resolves.
+ * Bindings use this to serve objectives by importable name (Python's
+ * "module:qualname"); it is a plain lookup, run only for trials the worker
+ * has accepted. A worker with a resolver takes trials of every objective.
+ * fn NULL removes the resolver. user_free(user) runs when the registry is
+ * freed or the resolver replaced (also if this call fails). */
+typedef int (*hopt_objective_resolver_fn)(const char *name, hopt_objective **out, void *user);
+HOPT_API int hopt_registry_set_resolver(hopt_registry *registry, hopt_objective_resolver_fn fn, void *user,
+                                        void (*user_free)(void *user));
+
 /* How objectives run in a worker. */
 typedef enum hopt_isolation {
     HOPT_ISOLATE_PROCESS = 0, /* a child process per trial (default): a crash fails only that trial */

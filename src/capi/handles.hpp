@@ -12,6 +12,7 @@
 #include "objective/objective.hpp"
 #include "space/space.hpp"
 #include "trials/store.hpp"
+#include "worker/registry.hpp"
 
 // A user's `void *user` with its release function, called exactly once.
 struct hopt_user_data {
@@ -39,6 +40,11 @@ struct hopt_trials {
 
 struct hopt_objective {
     std::shared_ptr<hopt::objective::Objective> objective;
+};
+
+struct hopt_registry {
+    hopt::worker::Registry registry;
+    std::string source;  // given to what is added through this handle ("plugin <path>")
 };
 
 struct hopt_fmin_options {

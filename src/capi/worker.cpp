@@ -15,11 +15,6 @@ using namespace hopt;
 using capi::guard;
 using capi::require;
 
-struct hopt_registry {
-    worker::Registry registry;
-    std::string source;  // given to what is added through this handle ("plugin <path>")
-};
-
 // The callbacks' user data is held by the std::functions of `options`
 // (shared_ptr<hopt_user_data>), so it is released once the options and every
 // copy a running worker made of them are gone.

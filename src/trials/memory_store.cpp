@@ -1,6 +1,7 @@
 #include "trials/memory_store.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <set>
 
 #include "core/clock.hpp"
@@ -31,6 +32,7 @@ void MemoryStore::insert(const std::vector<Trial> &docs) {
         sorted = sorted && (docs_.empty() || d.tid > docs_.back()->tid);
         by_tid_[d.tid] = docs_.size();
         docs_.push_back(std::make_shared<const Trial>(d));
+        tally(d, +1);
         if (d.state == kNew) queue_.push_back(d.tid);
         next_tid_ = std::max(next_tid_, d.tid + 1);
     }
@@ -60,6 +62,8 @@ void MemoryStore::delete_all() {
     by_tid_.clear();
     queue_.clear();
     domain_.reset();
+    summary_ = Summary();
+    best_stale_ = false;
     changed();
 }
 
@@ -75,8 +79,32 @@ std::optional<Domain> MemoryStore::get_domain(const std::optional<std::string> &
 }
 
 void MemoryStore::replace(size_t index, Trial t) {
+    tally(*docs_[index], -1);
+    tally(t, +1);
     docs_[index] = std::make_shared<const Trial>(std::move(t));
     changed();
+}
+
+void MemoryStore::tally(const Trial &t, int sign) {
+    if (t.state < kNew || t.state > kCancel) return;
+    summary_.count[t.state] += sign;
+    if (t.state != kDone) return;
+    const double l = t.loss();
+    if (!std::isfinite(l)) return;
+    if (sign > 0 && l < summary_.best_loss) summary_.best_loss = l;
+    if (sign < 0 && l <= summary_.best_loss) best_stale_ = true;
+}
+
+Summary MemoryStore::poll() {
+    std::lock_guard lock(mu_);
+    if (best_stale_) {
+        summary_.best_loss = INFINITY;
+        for (const auto &d : docs_)
+            if (d->state == kDone && std::isfinite(d->loss()) && d->loss() < summary_.best_loss)
+                summary_.best_loss = d->loss();
+        best_stale_ = false;
+    }
+    return summary_;
 }
 
 void MemoryStore::changed() {

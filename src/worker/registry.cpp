@@ -36,9 +36,25 @@ void Registry::merge(const Registry &other) {
     for (const auto &[name, e] : other.by_name_) by_name_.emplace(name, e);
 }
 
+void Registry::set_resolver(Resolver resolver) {
+    resolver_.reset();
+    if (!resolver) return;
+    resolver_ = std::make_shared<Resolved>();
+    resolver_->resolve = std::move(resolver);
+}
+
 const Registry::Entry *Registry::find(const std::string &name) const {
     auto it = by_name_.find(name);
-    return it == by_name_.end() ? nullptr : &it->second;
+    if (it != by_name_.end()) return &it->second;
+    if (!resolver_) return nullptr;
+    std::lock_guard<std::mutex> lock(resolver_->mutex);
+    auto known = resolver_->by_name.find(name);
+    if (known != resolver_->by_name.end()) return &known->second;
+    std::shared_ptr<objective::Objective> found = resolver_->resolve(name);
+    if (!found) return nullptr;
+    if (found->name() != name)
+        fail(HOPT_EINVAL, "the objective resolver was asked for '" + name + "' and gave '" + found->name() + "'");
+    return &resolver_->by_name.emplace(name, Entry{std::move(found), nullptr, "resolver"}).first->second;
 }
 
 std::vector<std::string> Registry::names() const {
@@ -65,6 +81,7 @@ std::string Registry::describe() const {
         if (!out.empty()) out += "; ";
         out += names + (source.empty() ? "" : " (" + source + ")");
     }
+    if (resolver_) out += (out.empty() ? "" : "; ") + std::string("any other name the resolver knows");
     return out.empty() ? "none" : out;
 }
 

@@ -4,8 +4,10 @@
 // from (a plugin's path, a command), for messages and the worker's log.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -32,6 +34,15 @@ public:
     // sources if a name is taken.
     void merge(const Registry &other);
 
+    // Turns a name the registry lacks into an objective, or nullptr if it
+    // knows none by that name (a binding importing `module:qualname`).
+    using Resolver = std::function<std::shared_ptr<objective::Objective>(const std::string &name)>;
+    // Replaces any earlier resolver; an empty one removes it.
+    void set_resolver(Resolver resolver);
+    bool resolves() const { return resolver_ != nullptr; }
+
+    // The registered entry, else what the resolver gives (asked once per
+    // name that it resolves; the answer is kept), else nullptr.
     const Entry *find(const std::string &name) const;
     std::vector<std::string> names() const;
     const std::map<std::string, Entry> &entries() const { return by_name_; }
@@ -45,6 +56,13 @@ public:
 private:
     void check_free(const std::string &name, const std::string &source) const;
     std::map<std::string, Entry> by_name_;
+    // Shared so that copies of the registry share the resolver and its answers.
+    struct Resolved {
+        Resolver resolve;
+        std::mutex mutex;
+        std::map<std::string, Entry> by_name;
+    };
+    std::shared_ptr<Resolved> resolver_;
 };
 
 }  // namespace hopt::worker

@@ -15,7 +15,7 @@ namespace hopt::worker {
 namespace {
 
 void check(const Registry &registry, const Options &o) {
-    if (registry.empty())
+    if (registry.empty() && !registry.resolves())
         fail(HOPT_EINVAL, "the worker has no objectives: register some (hopt_registry_add, "
                           "hopt_registry_add_command, hopt_registry_load_plugin) before running it");
     if (!o.workdir.empty() && o.isolation == Isolation::InProcess && !registry.only_commands())

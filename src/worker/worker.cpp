@@ -168,7 +168,10 @@ std::optional<Step> Worker::check_experiment(trials::Trial &job, std::optional<t
 }
 
 Step Worker::step() {
-    trials::ReserveFilter filter{opts_.exp_key, registry_.names(), {}};
+    // A resolver may know any name: then take jobs of every objective (the
+    // gate below still checks each experiment before any lookup).
+    trials::ReserveFilter filter{opts_.exp_key,
+                                 registry_.resolves() ? std::vector<std::string>{} : registry_.names(), {}};
     if (opts_.gate) {
         refusals_.recheck(store_);
         filter.skip_exp_keys = refusals_.keys();
