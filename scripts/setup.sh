@@ -8,6 +8,7 @@ packages=(
   nlohmann-json3-dev                            # JSON inside the engine
   libcmocka-dev                                 # C tests
   libmongoc-dev libbson-dev                     # the MongoDB trials store
+  faketime                                      # tests: a worker whose clock is off
 )
 
 missing=()

@@ -22,6 +22,9 @@ void check(const Registry &registry, const Options &o) {
         fail(HOPT_EINVAL, "a workdir needs process isolation: in-process objectives would need chdir() of the "
                           "whole process, under its other threads; change directory before running the "
                           "worker instead, or use process isolation");
+    if (o.memory_limit && o.isolation == Isolation::InProcess && !registry.only_commands())
+        fail(HOPT_EINVAL, "a memory limit needs process isolation: it bounds each trial's own process, and "
+                          "in-process objectives have none");
 }
 
 // The workdir, created if missing (as hyperopt does) and made absolute so
@@ -46,7 +49,7 @@ Options serve_defaults() {
     o.heartbeat_interval = 2;
     o.recovery = trials::RecoveryPolicy{30, 3};
     o.stop_grace = 10;
-    o.store_retry = 60;
+    o.server_timeout = 60;
     o.log = log_to_stderr;
     return o;
 }
@@ -71,6 +74,10 @@ RunSummary serve(const std::string &url, const Registry &registry, Options optio
     options.workdir = prepare_workdir(options.workdir);
     if (options.owner.empty()) options.owner = default_owner();
     trials::mongo::MongoStore store(url, std::nullopt);
+    // The store retries while the server is away (docs/reliability.md);
+    // the worker gives up when the store does.
+    store.set_server_timeout(options.server_timeout);
+    if (options.log) store.set_outage_log(options.log);
     if (options.log)
         options.log("worker " + options.owner + " serving " + store.address().display + ", experiment " +
                     (options.exp_key ? "'" + *options.exp_key + "'" : "any") + ", objectives: " + registry.describe() +

@@ -96,18 +96,29 @@ bool MongoStore::claim(const std::string &id, const std::string &owner, const ch
     return pool_.insert(kClaimsColl, Json{{"_id", id}, {"owner", owner}, {"kind", kind}, {"at", date_now()}});
 }
 
-int64_t MongoStore::recover_stranded(const RecoveryPolicy &policy, double now) {
+bool MongoStore::observations_valid(const RecoveryPolicy &policy, double now) {
+    std::lock_guard lock(mu_);
+    const uint64_t outages = pool_.retry().outages();
+    const bool valid = outages == outages_seen_ && now - last_observed_ <= policy.heartbeat_timeout;
+    outages_seen_ = outages;
+    last_observed_ = now;
+    return valid;
+}
+
+int64_t MongoStore::recover_stranded(const RecoveryPolicy &policy, const std::vector<Json> &queue, double now,
+                                     bool valid) {
     // A queue entry whose claim was taken but that is still queued long
-    // after: its claimer died between the claim and its running entry.
+    // after: its claimer died between the claim and its running entry (or
+    // never heard that its claim went through).
     // Checked only for entries queued longer than the heartbeat timeout (with
     // workers around, entries are taken within a poll).
     int64_t recovered = 0;
     std::map<std::pair<int64_t, int64_t>, double> seen, before;
-    {
+    if (valid) {
         std::lock_guard lock(mu_);
         before = queued_since_;
     }
-    for (const Json &q : pool_.find(kQueueColl, Json::object(), Json{{"projection", Json{{"tid", 1}, {"claim", 1}}}})) {
+    for (const Json &q : queue) {
         const std::pair<int64_t, int64_t> k{int_field(q, "tid"), int_field(q, "claim")};
         auto it = before.find(k);
         const double since = it == before.end() ? now : it->second;
@@ -203,8 +214,9 @@ void MongoStore::insert(const std::vector<Trial> &docs) {
         t.extra["attempts"] = 0;
         t.extra["objective"] = objective_of(d);
         t.result = storable(t.result);
-        if (!pool_.insert(kJobsColl, trial_to_bson(t).get()))
-            fail(HOPT_EDATABASE, "job document for tid " + std::to_string(t.tid) + " already exists");
+        // The tid is this process's (hopt_tids), so a job document already
+        // there is this very insert, sent again after its reply was lost.
+        pool_.insert(kJobsColl, trial_to_bson(t).get());
         if (t.state == kNew)
             pool_.insert(kQueueColl, Json{{"_id", tid_key(t.tid)}, {"tid", t.tid}, {"exp_key", key_json(exp_key_)},
                                       {"objective", objective_of(d)}, {"claim", 0}});
@@ -277,7 +289,9 @@ void MongoStore::refresh_incremental() {
         if (queued.count(tid)) {
             if (state != kNew) stale.insert(tid);
         } else if (running.count(tid)) {
-            if (state != kRunning) {
+            // A final state stays final: a running entry beside it is a
+            // requeued attempt whose outcome will be dropped.
+            if (state == kNew) {
                 // The running entry says who took it and when: no need to
                 // read the job again.
                 Trial t = *it->second;
@@ -465,11 +479,17 @@ bool MongoStore::complete(Trial &job) {
         first = pool_.insert(kResultsColl, outcome);
     }
     if (!first) {
-        // Another attempt of this job finished first (this one was presumed
-        // dead and requeued): its outcome stands.
-        if (std::optional<Json> winner = pool_.find_one(kResultsColl, Json{{"_id", key}})) repair_from_result(*winner);
-        pool_.remove(kRunningColl, Json{{"_id", key}, {"claim", claim_no}});
-        return false;
+        std::optional<Json> winner = pool_.find_one(kResultsColl, Json{{"_id", key}});
+        // Our own insert, sent again after its reply was lost to a dropped
+        // connection, is no rival.
+        const bool ours = winner && int_field(*winner, "claim", -1) == claim_no && winner->value("owner", Json()) == job.owner;
+        if (!ours) {
+            // Another attempt of this job finished first (this one was
+            // presumed dead and requeued): its outcome stands.
+            if (winner) repair_from_result(*winner);
+            pool_.remove(kRunningColl, Json{{"_id", key}, {"claim", claim_no}});
+            return false;
+        }
     }
     job.refresh_time = now_ms();
     write_outcome(key, job);
@@ -538,23 +558,29 @@ int64_t MongoStore::cancel_new() {
 int64_t MongoStore::recover_stale(const RecoveryPolicy &policy) {
     // Silence is measured in seconds: looking more often than a quarter of
     // the timeout (and than once a second) only loads the server.
-    const double now = clock_.seconds();
     {
+        const double started = clock_.seconds();
         std::lock_guard lock(mu_);
-        if (now - last_recovery_ < std::min(1.0, policy.heartbeat_timeout / 4)) return 0;
-        last_recovery_ = now;
+        if (started - last_recovery_ < std::min(1.0, policy.heartbeat_timeout / 4)) return 0;
+        last_recovery_ = started;
     }
-    int64_t recovered = recover_stranded(policy, now);
-    // Every experiment's running jobs: an abandoned job is recovered by
-    // whichever driver or worker notices first.
+    // Every experiment's queued and running jobs: an abandoned job is
+    // recovered by whichever driver or worker notices first.
+    const std::vector<Json> queue =
+        pool_.find(kQueueColl, Json::object(), Json{{"projection", Json{{"tid", 1}, {"claim", 1}}}});
     const std::vector<Json> running = pool_.find(kRunningColl, Json::object());
+    // Silences are timed from here, after the reads, which may have waited
+    // out an outage.
+    const double now = clock_.seconds();
+    const bool valid = observations_valid(policy, now);
+    int64_t recovered = recover_stranded(policy, queue, now, valid);
     std::map<std::pair<int64_t, int64_t>, std::pair<Json, double>> seen;
     for (const Json &r : running) {
         const std::pair<int64_t, int64_t> k{int_field(r, "tid"), int_field(r, "claim")};
         const Json beat = r.value("beat", Json(nullptr));
         std::lock_guard lock(mu_);
         auto it = beats_.find(k);
-        if (it == beats_.end() || it->second.first != beat) {
+        if (!valid || it == beats_.end() || it->second.first != beat) {
             seen[k] = {beat, now};
             continue;
         }
