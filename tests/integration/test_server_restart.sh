@@ -45,13 +45,13 @@ for w in 1 2 3; do
     itest_expect "worker$w logged the server's return" grep -q "reached MongoDB at .* again after" "$log"
 done
 # A trial that was running when the server went away (the worker's last
-# "job found" before its outage line, not finished before it): its result,
+# "job found:" before its outage line, not finished before it): its result,
 # computed during the outage, was written after it.
 written_after=0
 for w in 1 2 3; do
     log=$ITEST_DIR/worker$w.log
     outage_line=$(grep -n "unreachable, retrying" "$log" | head -1 | cut -d: -f1)
-    tid=$(head -n "$outage_line" "$log" | grep "job found" | tail -1 | sed 's/.*job found: \([0-9]*\).*/\1/')
+    tid=$(head -n "$outage_line" "$log" | grep "job found:" | tail -1 | sed 's/.*job found: \([0-9]*\).*/\1/')
     [[ -n "$tid" ]] || continue
     head -n "$outage_line" "$log" | grep -q "job finished: $tid " && continue
     if grep -q "job finished: $tid " "$log"; then

@@ -26,10 +26,10 @@ skewed ahead +2d --mongo="$url" --plugin="$HOPT_TEST_PLUGIN" --heartbeat-interva
 skewed behind -2d --mongo="$url" --plugin="$HOPT_TEST_PLUGIN" --heartbeat-interval=0.3 --heartbeat-timeout=2
 itest_spawn driver "$HOPT_TEST_DRIVER" --url "$url" --objective slow --max-evals $n --recovery 2 \
     --trials-out "$ITEST_DIR/trials"
-itest_wait_for_line "$ITEST_DIR/ahead.log" "job found" 30
+itest_wait_for_line "$ITEST_DIR/ahead.log" "job found:" 30
 kill -KILL "${ITEST_PID[ahead]}"
 itest_wait ahead 10
-tid=$(grep "job found" "$ITEST_DIR/ahead.log" | tail -1 | sed 's/.*job found: \([0-9]*\).*/\1/')
+tid=$(grep "job found:" "$ITEST_DIR/ahead.log" | tail -1 | sed 's/.*job found: \([0-9]*\).*/\1/')
 itest_log "killed the worker two days ahead while it evaluated tid $tid"
 killed_at=$(date +%s)
 
