@@ -99,14 +99,27 @@ bool MongoStore::claim(const std::string &id, const std::string &owner, const ch
 bool MongoStore::observations_valid(const RecoveryPolicy &policy, double now) {
     std::lock_guard lock(mu_);
     const uint64_t outages = pool_.retry().outages();
-    const bool valid = outages == outages_seen_ && now - last_observed_ <= policy.heartbeat_timeout;
+    const bool valid = outages == outages_seen_ && now - last_observed_ <= 2 * policy.heartbeat_timeout;
     outages_seen_ = outages;
     last_observed_ = now;
     return valid;
 }
 
+bool MongoStore::claim_recovery(const std::string &id, double now, double timeout,
+                                std::map<std::string, std::pair<int, double>> &rounds) {
+    auto &[round, since] = rounds.try_emplace(id, 0, now).first->second;
+    for (;;) {
+        if (claim("recover:" + id + (round ? "#" + std::to_string(round) : ""), "recovery", "recover")) return true;
+        // Taken: another process is recovering the job, or died doing so;
+        // the job still abandoned a timeout later says which.
+        if (now - since < timeout) return false;
+        ++round;
+        since = now;
+    }
+}
+
 int64_t MongoStore::recover_stranded(const RecoveryPolicy &policy, const std::vector<Json> &queue, double now,
-                                     bool valid) {
+                                     bool valid, std::map<std::string, std::pair<int, double>> &rounds) {
     // A queue entry whose claim was taken but that is still queued long
     // after: its claimer died between the claim and its running entry (or
     // never heard that its claim went through).
@@ -129,7 +142,9 @@ int64_t MongoStore::recover_stranded(const RecoveryPolicy &policy, const std::ve
         seen[k] = now;  // looked at now: look again after another timeout
         const std::string key = tid_key(k.first), claim_id = key + "/" + std::to_string(k.second);
         if (!pool_.find_one(kClaimsColl, Json{{"_id", claim_id}})) continue;  // just nobody to take it
-        if (!claim("recover:" + claim_id, "recovery", "recover")) continue;
+        if (!claim_recovery(claim_id, now, policy.heartbeat_timeout, rounds)) continue;
+        // A recoverer of an earlier round may have finished after all.
+        if (!pool_.find_one(kQueueColl, Json{{"_id", key}, {"claim", k.second}})) continue;
         if (std::optional<Json> doc = pool_.find_one(kJobsColl, Json{{"_id", key}})) {
             requeue(*doc, k.second + 1, int_field(*doc, "attempts"));
             ++recovered;
@@ -511,17 +526,22 @@ void MongoStore::repair_from_result(const Json &res) {
 }
 
 void MongoStore::requeue(const Json &job_doc, int64_t claim_no, int64_t attempts) {
+    // In this order, so that a requeuer that dies half-way leaves either the
+    // silent running entry (recovered again, in a later round) or a queue
+    // entry, never a NEW job that nobody can reserve.
     const std::string key = job_doc.value("_id", std::string());
     pool_.update(kJobsColl, Json{{"_id", key}},
                  Json{{"$set", Json{{"state", kNew}, {"owner", nullptr}, {"book_time", nullptr},
                                     {"claim", claim_no}, {"attempts", attempts},
                                     {"result", Json{{"status", "new"}}}}},
                       {"$inc", Json{{"version", 1}}}});
-    pool_.remove(kRunningColl, Json{{"_id", key}});
     pool_.replace(kQueueColl, Json{{"_id", key}},
                   Json{{"_id", key}, {"tid", int_field(job_doc, "tid")}, {"exp_key", job_doc.value("exp_key", Json(nullptr))},
                        {"objective", job_doc.value("objective", std::string())}, {"claim", claim_no}},
                   true);
+    // Only the abandoned attempt's entry: a worker may have reserved the
+    // requeued job already.
+    pool_.remove(kRunningColl, Json{{"_id", key}, {"claim", claim_no - 1}});
 }
 
 bool MongoStore::release(Trial &job) {
@@ -573,7 +593,12 @@ int64_t MongoStore::recover_stale(const RecoveryPolicy &policy) {
     // out an outage.
     const double now = clock_.seconds();
     const bool valid = observations_valid(policy, now);
-    int64_t recovered = recover_stranded(policy, queue, now, valid);
+    std::map<std::string, std::pair<int, double>> rounds;
+    {
+        std::lock_guard lock(mu_);
+        rounds = recovery_rounds_;
+    }
+    int64_t recovered = recover_stranded(policy, queue, now, valid, rounds);
     std::map<std::pair<int64_t, int64_t>, std::pair<Json, double>> seen;
     for (const Json &r : running) {
         const std::pair<int64_t, int64_t> k{int_field(r, "tid"), int_field(r, "claim")};
@@ -588,7 +613,10 @@ int64_t MongoStore::recover_stale(const RecoveryPolicy &policy) {
         const double silent = now - it->second.second;
         if (silent < policy.heartbeat_timeout) continue;
         const std::string key = tid_key(k.first);
-        if (!claim("recover:" + key + "/" + std::to_string(k.second), "recovery", "recover")) continue;
+        if (!claim_recovery(key + "/" + std::to_string(k.second), now, policy.heartbeat_timeout, rounds)) continue;
+        // A recoverer of an earlier round may have finished after all.
+        const std::optional<Json> still = pool_.find_one(kRunningColl, Json{{"_id", key}});
+        if (!still || int_field(*still, "claim", -1) != k.second || still->value("beat", Json(nullptr)) != beat) continue;
         ++recovered;
         if (std::optional<Json> res = pool_.find_one(kResultsColl, Json{{"_id", key}})) {
             repair_from_result(*res);  // it finished, but died before saying so everywhere
@@ -621,6 +649,9 @@ int64_t MongoStore::recover_stale(const RecoveryPolicy &policy) {
     }
     std::lock_guard lock(mu_);
     beats_ = std::move(seen);
+    // Rounds of jobs that are no longer abandoned are forgotten.
+    for (auto it = rounds.begin(); it != rounds.end();) it = now - it->second.second > 4 * policy.heartbeat_timeout ? rounds.erase(it) : std::next(it);
+    recovery_rounds_ = std::move(rounds);
     return recovered;
 }
 

@@ -76,11 +76,20 @@ private:
     void requeue(const Json &job_doc, int64_t claim, int64_t attempts);
     // Queue entries whose claimer died between its claim and its running
     // entry, among `queue` (read at `now`).
-    int64_t recover_stranded(const RecoveryPolicy &policy, const std::vector<Json> &queue, double now, bool valid);
+    int64_t recover_stranded(const RecoveryPolicy &policy, const std::vector<Json> &queue, double now, bool valid,
+                             std::map<std::string, std::pair<int, double>> &rounds);
+    // Recovering a job is a step a process can die in, so its claim comes
+    // in rounds: "recover:<tid>/<claim>", then "...#1", ... A reader that
+    // finds a round taken and the job still abandoned a timeout later takes
+    // the next round. `rounds`: id -> (round to try, when it was first seen
+    // taken), this process's memory of them.
+    bool claim_recovery(const std::string &id, double now, double timeout,
+                        std::map<std::string, std::pair<int, double>> &rounds);
     // Whether what this process saw of heartbeats and queue entries so far
     // can still tell a silence: not after it could not reach the server
-    // (nobody could write then), nor after it has not looked for a whole
-    // timeout. Records `now` as the latest look.
+    // (nobody could write then), nor after it has not looked for two
+    // timeouts (it may have slept through an outage). Records `now` as the
+    // latest look.
     bool observations_valid(const RecoveryPolicy &policy, double now);
 
     Pool pool_;
@@ -106,6 +115,7 @@ private:
     double last_recovery_ = -1e9;
     double last_observed_ = -1e9;          // when recovery last read the server
     uint64_t outages_seen_ = 0;            // pool_.retry().outages() as of then
+    std::map<std::string, std::pair<int, double>> recovery_rounds_;  // see claim_recovery
     Stopwatch clock_;
 };
 
