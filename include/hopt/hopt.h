@@ -263,7 +263,10 @@ HOPT_API const char *hopt_trials_exp_key(const hopt_trials *trials);
  * to the driver). Fails with HOPT_EINVAL for a malformed URL (the message
  * says which part) and HOPT_ECONNECT when the server does not answer within
  * serverSelectionTimeoutMS (default 5 s). fmin on such a store queues trials
- * for workers (hyperopt-mongo-worker, hopt_worker_run) and waits. */
+ * for workers (hyperopt-mongo-worker, hopt_worker_run) and waits. Once open,
+ * the store's operations retry connection failures with backoff until the
+ * server has been unreachable for 60 s (hopt_fmin_options_set_server_timeout
+ * changes it), then fail with HOPT_ECONNECT; docs/reliability.md. */
 HOPT_API int hopt_trials_mongo_open(const char *url, const char *exp_key, hopt_trials **out);
 
 /* ------------------------------------------------------------------------ */

@@ -6,9 +6,11 @@
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
+#include <memory>
 
 #include "core/error.hpp"
 #include "trials/mongo/mongo_store.hpp"
+#include "trials/mongo/url.hpp"
 
 namespace hopt::worker {
 
@@ -73,9 +75,15 @@ RunSummary serve(const std::string &url, const Registry &registry, Options optio
     check(registry, options);
     options.workdir = prepare_workdir(options.workdir);
     if (options.owner.empty()) options.owner = default_owner();
-    trials::mongo::MongoStore store(url, std::nullopt);
-    // The store retries while the server is away (docs/reliability.md);
-    // the worker gives up when the store does.
+    // A worker started while the server is away waits for it as a running
+    // one does (docs/reliability.md), unless the address itself is wrong.
+    trials::mongo::Retry opening(trials::mongo::parse_address(url).display);
+    opening.set_server_timeout(options.server_timeout);
+    if (options.log) opening.set_notify(options.log);
+    auto owned = opening.run([&] { return std::make_unique<trials::mongo::MongoStore>(url, std::nullopt); });
+    trials::mongo::MongoStore &store = *owned;
+    // The store retries while the server is away; the worker gives up when
+    // the store does.
     store.set_server_timeout(options.server_timeout);
     if (options.log) store.set_outage_log(options.log);
     if (options.log)

@@ -51,9 +51,13 @@ bool is_transient_server_code(uint32_t code) {
 }
 
 bool is_connection_error(const bson_error_t &e) {
+    const bool server = e.domain == MONGOC_ERROR_SERVER || e.domain == MONGOC_ERROR_QUERY;
     return e.domain == MONGOC_ERROR_SERVER_SELECTION || e.domain == MONGOC_ERROR_STREAM ||
            (e.domain == MONGOC_ERROR_CLIENT && e.code == MONGOC_ERROR_CLIENT_AUTHENTICATE) ||
-           ((e.domain == MONGOC_ERROR_SERVER || e.domain == MONGOC_ERROR_QUERY) && is_transient_server_code(e.code));
+           (server && is_transient_server_code(e.code)) ||
+           // FerretDB answers the commands its shutdown interrupts with
+           // InternalError "... context canceled".
+           (server && e.code == 1 && std::strstr(e.message, "context canceled"));
 }
 
 }  // namespace
