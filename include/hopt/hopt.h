@@ -405,8 +405,8 @@ HOPT_API int hopt_worker_options_set_trial_timeout(hopt_worker_options *opts, do
  * beyond it gets allocation failures and usually dies: its trial is ERROR and
  * the message names the limit; the worker goes on. Process isolation and
  * commands only (refused with HOPT_ISOLATE_NONE unless every objective is a
- * command). Sanitizer builds reserve terabytes of address space, so any
- * limit makes their children fail at their first allocation. */
+ * command). Under AddressSanitizer the child fails earlier than the limit
+ * suggests (its runtime needs address space of its own). */
 HOPT_API int hopt_worker_options_set_memory_limit(hopt_worker_options *opts, int64_t bytes);
 /* How long the database may stay unreachable (default 60 s): meanwhile every
  * operation is retried with backoff (0.1 s doubling to 2 s) and the worker

@@ -16,17 +16,10 @@ itest_expect "each names the limit" \
     test "$(grep -c 'a memory limit of 256 MiB (memory_limit)' "$ITEST_DIR/leak_trials")" -eq 3
 itest_expect "the worker survived" kill -0 "${ITEST_PID[worker]}"
 
-# The worker goes on. A sanitizer runtime reserves terabytes of address space
-# up front, so under ASan any limit fails every child at its first allocation
-# (documented in hopt.h); a normal build evaluates the trials.
+# The worker goes on, and objectives that stay within the limit run as usual.
 itest_run after 120 "$HOPT_TEST_DRIVER" --url "$url" --exp-key after --objective count --max-evals 3 \
     --trials-out "$ITEST_DIR/after_trials"
-if ldd "$HOPT_WORKER_BIN" | grep -q libasan; then
-    itest_expect "sanitizer build: the trials fail under the limit, naming it" \
-        test "$(grep -c 'a memory limit of 256 MiB' "$ITEST_DIR/after_trials")" -eq 3
-else
-    itest_expect "the next trials are DONE" grep -qx "count done 3" "$ITEST_DIR/after.log"
-fi
+itest_expect "the next trials are DONE" grep -qx "count done 3" "$ITEST_DIR/after.log"
 itest_expect "the worker is still running" kill -0 "${ITEST_PID[worker]}"
 kill -TERM "${ITEST_PID[worker]}"
 itest_wait worker 20
