@@ -13,6 +13,7 @@ packages=(
   libssl-dev                                    # HMAC-SHA256 for signed experiments (libcrypto)
   openssl                                       # test certificates for the TLS test
   python3-dev python3-venv                      # the Python binding (HOPT_BUILD_PYTHON)
+  faketime                                      # tests: a worker whose clock is off
 )
 
 missing=()

@@ -103,6 +103,10 @@ static const char usage_text[] =
     "  --heartbeat-interval=S     refresh a running trial's heartbeat every S seconds (default 2)\n"
     "  --heartbeat-timeout=S      requeue other workers' trials silent for S seconds (default 30)\n"
     "  --max-attempts=N           ...and fail them once abandoned N times (default 3)\n"
+    "  --memory-limit=MIB         limit each trial's process to MIB mebibytes of address space (RLIMIT_AS);\n"
+    "                             an objective going beyond fails its trial (default: no limit)\n"
+    "  --server-timeout=S         keep retrying while the database is unreachable for up to S seconds,\n"
+    "                             then exit with status 1 (default 60; 0: at the first failure)\n"
     "\n"
     "  -h, --help                 this help\n"
     "  --version                  the version\n"
@@ -190,7 +194,8 @@ static int enter_workdir(const char *dir) {
 enum {
     OPT_MONGO = 256, OPT_EXP_KEY, OPT_POLL, OPT_MAX_JOBS, OPT_MAX_FAILURES, OPT_RESERVE_TIMEOUT,
     OPT_LAST_JOB_TIMEOUT, OPT_WORKDIR, OPT_NO_SUBPROCESSES, OPT_PLUGIN, OPT_EXEC, OPT_TRIAL_TIMEOUT,
-    OPT_HB_INTERVAL, OPT_HB_TIMEOUT, OPT_MAX_ATTEMPTS, OPT_VERSION, OPT_KEY_FILE, OPT_ALLOW, OPT_INSECURE
+    OPT_HB_INTERVAL, OPT_HB_TIMEOUT, OPT_MAX_ATTEMPTS, OPT_MEMORY_LIMIT, OPT_SERVER_TIMEOUT, OPT_VERSION,
+    OPT_KEY_FILE, OPT_ALLOW, OPT_INSECURE
 };
 
 static const struct option long_options[] = {
@@ -212,6 +217,8 @@ static const struct option long_options[] = {
     {"key-file", required_argument, NULL, OPT_KEY_FILE},
     {"allow", required_argument, NULL, OPT_ALLOW},
     {"insecure", no_argument, NULL, OPT_INSECURE},
+    {"memory-limit", required_argument, NULL, OPT_MEMORY_LIMIT},
+    {"server-timeout", required_argument, NULL, OPT_SERVER_TIMEOUT},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, OPT_VERSION},
     {NULL, 0, NULL, 0},
@@ -285,6 +292,15 @@ static int parse_args(int argc, char **argv, hopt_registry *reg, hopt_worker_opt
         case OPT_KEY_FILE: rc = check_set(hopt_worker_options_set_key_file(opts, optarg), "--key-file"); break;
         case OPT_ALLOW: rc = check_set(hopt_worker_options_allow_objective(opts, optarg), "--allow"); break;
         case OPT_INSECURE: rc = check_set(hopt_worker_options_set_insecure(opts, 1), "--insecure"); break;
+        case OPT_MEMORY_LIMIT:
+            rc = parse_long("--memory-limit", optarg, &n);
+            if (!rc && (n < 1 || n > 1000000000)) rc = usage_error("--memory-limit needs mebibytes in [1, 1e9], got '%s'", optarg);
+            if (!rc) rc = check_set(hopt_worker_options_set_memory_limit(opts, (int64_t)n << 20), "--memory-limit");
+            break;
+        case OPT_SERVER_TIMEOUT:
+            rc = parse_double("--server-timeout", optarg, &d);
+            if (!rc) rc = check_set(hopt_worker_options_set_server_timeout(opts, d), "--server-timeout");
+            break;
         case ':': rc = usage_error("option '%s' needs a value", flag); break;
         default: rc = usage_error("unknown or ambiguous option '%s'", flag); break;
         }

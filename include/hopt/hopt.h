@@ -263,7 +263,10 @@ HOPT_API const char *hopt_trials_exp_key(const hopt_trials *trials);
  * to the driver). Fails with HOPT_EINVAL for a malformed URL (the message
  * says which part) and HOPT_ECONNECT when the server does not answer within
  * serverSelectionTimeoutMS (default 5 s). fmin on such a store queues trials
- * for workers (hyperopt-mongo-worker, hopt_worker_run) and waits. */
+ * for workers (hyperopt-mongo-worker, hopt_worker_run) and waits. Once open,
+ * the store's operations retry connection failures with backoff until the
+ * server has been unreachable for 60 s (hopt_fmin_options_set_server_timeout
+ * changes it), then fail with HOPT_ECONNECT; docs/reliability.md. */
 HOPT_API int hopt_trials_mongo_open(const char *url, const char *exp_key, hopt_trials **out);
 
 /* ------------------------------------------------------------------------ */
@@ -306,6 +309,13 @@ HOPT_API int hopt_fmin_options_set_poll_interval(hopt_fmin_options *opts, double
  * seconds (default 30) and marks it ERROR once it has been abandoned
  * `max_attempts` times (default 3). */
 HOPT_API int hopt_fmin_options_set_recovery(hopt_fmin_options *opts, double heartbeat_timeout, int max_attempts);
+/* MongoDB stores: how long the server may stay unreachable during fmin
+ * (default 60 s, the store's). Meanwhile every operation is retried with
+ * backoff and fmin carries on when the server is back; after it, hopt_fmin
+ * fails with HOPT_ECONNECT and the trials stay as they were (queued trials
+ * stay queued for a later run). 0: fail at the first connection error. The
+ * setting stays with the store after fmin returns. docs/reliability.md. */
+HOPT_API int hopt_fmin_options_set_server_timeout(hopt_fmin_options *opts, double seconds);
 /* Points evaluated before the search, as a JSON array of vals objects
  * (choices as indices): [{"x": 0.0}, {"x": 1.5}]. They are added only to an
  * empty store and come on top of max_evals, as in hyperopt. */
@@ -420,6 +430,20 @@ HOPT_API int hopt_worker_options_set_isolation(hopt_worker_options *opts, hopt_i
 /* Fail a trial whose objective runs longer than this (process isolation and
  * commands only; default 0: none). */
 HOPT_API int hopt_worker_options_set_trial_timeout(hopt_worker_options *opts, double seconds);
+/* Limit the address space of each trial's process to `bytes` (setrlimit
+ * RLIMIT_AS in the child; default 0: no limit). An objective that allocates
+ * beyond it gets allocation failures and usually dies: its trial is ERROR and
+ * the message names the limit; the worker goes on. Process isolation and
+ * commands only (refused with HOPT_ISOLATE_NONE unless every objective is a
+ * command). Under AddressSanitizer the child fails earlier than the limit
+ * suggests (its runtime needs address space of its own). */
+HOPT_API int hopt_worker_options_set_memory_limit(hopt_worker_options *opts, int64_t bytes);
+/* How long the database may stay unreachable (default 60 s): meanwhile every
+ * operation is retried with backoff (0.1 s doubling to 2 s) and the worker
+ * carries on when the server is back, writing results computed meanwhile;
+ * after it, hopt_worker_run fails with HOPT_ECONNECT. 0: fail at the first
+ * connection error. docs/reliability.md. */
+HOPT_API int hopt_worker_options_set_server_timeout(hopt_worker_options *opts, double seconds);
 /* Heartbeat every `interval` seconds while evaluating (default 2); recover
  * other workers' trials silent for `timeout` seconds (default 30), failing
  * them after `max_attempts` abandonments (default 3). */

@@ -99,6 +99,15 @@ HOPT_API int hopt_fmin_options_set_insecure(hopt_fmin_options *opts, int on) {
     return guard([&] { require(opts, "opts")->options.signing.insecure = on != 0; });
 }
 
+HOPT_API int hopt_fmin_options_set_server_timeout(hopt_fmin_options *opts, double seconds) {
+    return guard([&] {
+        require(opts, "opts");
+        if (!(seconds >= 0) || std::isinf(seconds))
+            fail(HOPT_EINVAL, "server_timeout must be a finite number of seconds >= 0, got " + std::to_string(seconds));
+        opts->options.server_timeout = seconds;
+    });
+}
+
 HOPT_API int hopt_fmin_options_set_points_to_evaluate(hopt_fmin_options *opts, const char *json) {
     return guard([&] {
         require(opts, "opts");

@@ -199,6 +199,25 @@ HOPT_API int hopt_worker_options_set_trial_timeout(hopt_worker_options *opts, do
     });
 }
 
+HOPT_API int hopt_worker_options_set_memory_limit(hopt_worker_options *opts, int64_t bytes) {
+    return guard([&] {
+        auto &o = opts_of(opts).options;
+        if (bytes < 0) fail(HOPT_EINVAL, "memory_limit must be >= 0 bytes (0: none), got " + std::to_string(bytes));
+        if (bytes > 0 && bytes < (int64_t{1} << 20))
+            fail(HOPT_EINVAL, "memory_limit of " + std::to_string(bytes) +
+                                  " bytes is too small for any process to start (give at least 1 MiB)");
+        o.memory_limit = bytes > 0 ? std::optional<int64_t>(bytes) : std::nullopt;
+    });
+}
+
+HOPT_API int hopt_worker_options_set_server_timeout(hopt_worker_options *opts, double seconds) {
+    return guard([&] {
+        auto &o = opts_of(opts).options;
+        check_seconds("server_timeout", seconds, true);
+        o.server_timeout = seconds;
+    });
+}
+
 HOPT_API int hopt_worker_options_set_heartbeat(hopt_worker_options *opts, double interval, double timeout,
                                                int max_attempts) {
     return guard([&] {

@@ -113,6 +113,7 @@ std::string newest_error(const std::vector<trials::TrialPtr> &docs) {
 Json fmin(const std::shared_ptr<objective::Objective> &objective, const space::Space &space,
           const algo::Algorithm &algo, trials::Store &store, const Options &opts) {
     check_options(opts);
+    if (opts.server_timeout) store.set_server_timeout(*opts.server_timeout);
     const Stopwatch clock;
     const bool local = !store.remote();
     const int threads = opts.threads;

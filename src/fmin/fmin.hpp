@@ -27,6 +27,7 @@ struct Options {
     int max_queue_len = 0;                 // 0: threads (in memory), or adaptive (remote store)
     double poll_interval = 0;              // 0: 0.1 s (in memory) or 0.5 s (remote store)
     trials::RecoveryPolicy recovery;       // remote stores: when abandoned trials are requeued
+    std::optional<double> server_timeout;  // remote stores: Store::set_server_timeout; default: the store's
     Json points_to_evaluate;               // null or an array of vals objects
     EarlyStop early_stop;                  // may be empty
     // Remote stores: the key that signs the experiment for workers

@@ -111,6 +111,11 @@ public:
     // apart from the store (in memory) have nothing to recover.
     virtual int64_t recover_stale(const RecoveryPolicy &) { return 0; }
 
+    // How long a remote store's operations keep retrying while the server
+    // cannot be reached before they fail with HOPT_ECONNECT (seconds; 0: at
+    // the first failure). Stores that cannot lose their server ignore it.
+    virtual void set_server_timeout(double) {}
+
     // A counter that changes whenever documents change, for wait_change.
     virtual uint64_t generation() { return 0; }
     // Block until generation() differs from `seen` or `seconds` pass. Stores

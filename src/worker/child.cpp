@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #ifdef __linux__
 #include <sys/prctl.h>
@@ -211,11 +212,17 @@ std::string signal_name(int sig) {
 }
 
 std::string ChildEnd::describe() const {
+    // A process out of address space fails in whatever way its allocation
+    // failure leads to: say that it had a limit, so the reader can tell.
+    const std::string limit =
+        memory_limit ? "; it ran under a memory limit of " + format_seconds(static_cast<double>(*memory_limit) / (1 << 20)) +
+                           " MiB (memory_limit), which it may have exceeded"
+                     : "";
     switch (how) {
     case How::Exited:
-        return code == 0 ? "exited normally" : "exited with status " + std::to_string(code);
+        return code == 0 ? "exited normally" : "exited with status " + std::to_string(code) + limit;
     case How::Signalled:
-        return "was killed by signal " + std::to_string(code) + " (" + signal_name(code) + ")";
+        return "was killed by signal " + std::to_string(code) + " (" + signal_name(code) + ")" + limit;
     case How::TimedOut:
         return "timed out after " + format_seconds(seconds) + " s; its process group was killed";
     case How::SetupFailed:
@@ -262,6 +269,10 @@ ChildEnd run_child(const ChildProgram &program, const ChildLimits &limits) {
         if (::getppid() != parent) ::_exit(127);
 #endif
         reset_signals();
+        if (limits.memory_limit) {
+            const rlimit rl{static_cast<rlim_t>(*limits.memory_limit), static_cast<rlim_t>(*limits.memory_limit)};
+            ::setrlimit(RLIMIT_AS, &rl);
+        }
         if (command) {
             ::dup2(in_child.get(), 0);
             ::dup2(out_w.get(), 1);
@@ -299,6 +310,7 @@ ChildEnd run_child(const ChildProgram &program, const ChildLimits &limits) {
     in_child.reset();
 
     ChildEnd end;
+    end.memory_limit = limits.memory_limit;
     std::string setup_bytes;
     Readers readers;
     readers.add(std::move(out_r), &end.output, kMaxChildOutput, false, &end.output_truncated);

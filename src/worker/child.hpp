@@ -5,6 +5,7 @@
 // reach it.
 #pragma once
 
+#include <cstdint>
 #include <exception>
 #include <functional>
 #include <optional>
@@ -26,6 +27,9 @@ struct ChildLimits {
     // process can leave locks held in the child (glibc's malloc guards
     // against it; the sanitizers' allocators do not).
     std::function<void()> on_start;
+    // Bytes of address space the child may use (setrlimit RLIMIT_AS): a
+    // leaking objective fails its own trial, not the machine.
+    std::optional<int64_t> memory_limit;
 };
 
 // The run was abandoned (ChildLimits::abandon returned true): the trial has
@@ -57,6 +61,7 @@ struct ChildEnd {
     std::string error_tail;     // the end of its stderr (command form only)
     std::string setup_error;    // why it could not start (chdir, exec)
     double seconds = 0;         // wall time
+    std::optional<int64_t> memory_limit;  // the limit it ran under, named when it failed
 
     bool ok() const { return how == How::Exited && code == 0; }
     // What the process did, to follow its name: "was killed by signal 11

@@ -6,9 +6,11 @@
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
+#include <memory>
 
 #include "core/error.hpp"
 #include "trials/mongo/mongo_store.hpp"
+#include "trials/mongo/url.hpp"
 
 namespace hopt::worker {
 
@@ -22,6 +24,9 @@ void check(const Registry &registry, const Options &o) {
         fail(HOPT_EINVAL, "a workdir needs process isolation: in-process objectives would need chdir() of the "
                           "whole process, under its other threads; change directory before running the "
                           "worker instead, or use process isolation");
+    if (o.memory_limit && o.isolation == Isolation::InProcess && !registry.only_commands())
+        fail(HOPT_EINVAL, "a memory limit needs process isolation: it bounds each trial's own process, and "
+                          "in-process objectives have none");
 }
 
 // The workdir, created if missing (as hyperopt does) and made absolute so
@@ -46,7 +51,7 @@ Options serve_defaults() {
     o.heartbeat_interval = 2;
     o.recovery = trials::RecoveryPolicy{30, 3};
     o.stop_grace = 10;
-    o.store_retry = 60;
+    o.server_timeout = 60;
     o.log = log_to_stderr;
     return o;
 }
@@ -72,7 +77,17 @@ RunSummary serve(const std::string &url, const Registry &registry, Options optio
     if (options.owner.empty()) options.owner = default_owner();
     // The key first: a configuration error is reported before any network wait.
     if (!options.gate) options.gate = std::make_shared<const ExperimentGate>(options.trust);
-    trials::mongo::MongoStore store(url, std::nullopt);
+    // A worker started while the server is away waits for it as a running
+    // one does (docs/reliability.md), unless the address itself is wrong.
+    trials::mongo::Retry opening(trials::mongo::parse_address(url).display);
+    opening.set_server_timeout(options.server_timeout);
+    if (options.log) opening.set_notify(options.log);
+    auto owned = opening.run([&] { return std::make_unique<trials::mongo::MongoStore>(url, std::nullopt); });
+    trials::mongo::MongoStore &store = *owned;
+    // The store retries while the server is away; the worker gives up when
+    // the store does.
+    store.set_server_timeout(options.server_timeout);
+    if (options.log) store.set_outage_log(options.log);
     if (options.log)
         options.log("worker " + options.owner + " serving " + store.address().display + ", experiment " +
                     (options.exp_key ? "'" + *options.exp_key + "'" : "any") + ", objectives: " + registry.describe() +

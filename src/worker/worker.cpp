@@ -82,7 +82,8 @@ Worker::Ran Worker::evaluate(trials::Trial &job, const trials::Domain &domain, c
             if (!beat) beat.emplace(store_, job, opts_.heartbeat_interval);
         };
         auto lost = [&] { return beat && beat->lost(); };
-        ChildLimits limits{opts_.workdir, opts_.trial_timeout, [&] { return lost() || grace_over(); }, start_beat};
+        ChildLimits limits{opts_.workdir, opts_.trial_timeout, [&] { return lost() || grace_over(); }, start_beat,
+                           opts_.memory_limit};
         try {
             if (entry.command) {
                 outcome = entry.command->run(req, limits);
@@ -212,20 +213,6 @@ Step Worker::step() {
     return Step::Evaluated;
 }
 
-Step Worker::step_or_retry() {
-    try {
-        Step s = step();
-        outage_since_.reset();
-        return s;
-    } catch (const Error &e) {
-        if (e.code() != HOPT_ECONNECT || opts_.store_retry <= 0) throw;
-        if (!outage_since_) outage_since_ = Stopwatch();
-        if (outage_since_->seconds() >= opts_.store_retry) throw;
-        say(std::string("store unreachable, retrying for up to ") + seconds_text(opts_.store_retry) + " s: " + e.what());
-        return Step::NoJob;
-    }
-}
-
 void Worker::idle_wait(uint64_t seen) {
     // In slices, so that a stop request ends the wait within 0.1 s whatever
     // the poll interval.
@@ -268,7 +255,7 @@ RunSummary Worker::run() {
                           "last_job_timeout (" + seconds_text(*opts_.last_job_timeout) + " s) passed");
 
         const uint64_t gen = store_.generation();
-        const Step s = step_or_retry();
+        const Step s = step();
         if (s == Step::Evaluated || s == Step::Lost || s == Step::Released) {
             sum.jobs += s == Step::Evaluated;
             idle = Stopwatch();

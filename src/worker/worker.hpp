@@ -36,6 +36,7 @@ struct Options {
     int max_consecutive_failures = 0;     // stop after this many ERROR outcomes in a row; 0: never
     Isolation isolation = Isolation::InProcess;
     std::optional<double> trial_timeout;  // seconds; children only (process isolation, commands)
+    std::optional<int64_t> memory_limit;  // bytes of address space per child (RLIMIT_AS); children only
     std::string workdir;                  // children's current directory; "": the worker's
     double heartbeat_interval = 0;        // seconds; 0: no heartbeat (in-memory stores)
     // Recover other workers' abandoned jobs while idle (remote stores).
@@ -43,9 +44,10 @@ struct Options {
     // After a stop request, how long a running child may still finish before
     // it is killed and its job released to the queue.
     double stop_grace = 10;
-    // How long to retry when the store cannot be reached (HOPT_ECONNECT)
-    // before giving up; 0: give up at once.
-    double store_retry = 0;
+    // How long the store may stay unreachable before the worker gives up
+    // with HOPT_ECONNECT (the store retries meanwhile: Store::
+    // set_server_timeout, applied by serve()); 0: at the first failure.
+    double server_timeout = 0;
     // Which experiments this worker may run (worker/auth.hpp). serve() makes
     // `gate` from `trust`; a Worker without a gate trusts every experiment,
     // which only fits stores no one else writes (fmin's in-memory threads).
@@ -99,7 +101,6 @@ private:
     Step refuse(trials::Trial &job, const std::string &fingerprint, const std::string &why);
     Ran evaluate(trials::Trial &job, const trials::Domain &domain, const Registry::Entry &entry);
     void record(const trials::Trial &job);
-    Step step_or_retry();
     void idle_wait(uint64_t seen);
     void note_idle(double idle_seconds);
     bool stop_requested();
@@ -119,7 +120,6 @@ private:
     int consecutive_failures_ = 0;
     std::string last_failure_;
     std::optional<Stopwatch> stop_since_;   // when a stop was first requested
-    std::optional<Stopwatch> outage_since_; // when the store became unreachable
     double idle_logged_at_ = -1;            // idle seconds at the last "no job" line
 };
 

@@ -677,6 +677,10 @@ static void option_errors(void **state) {
     assert_hopt_fails(hopt_fmin_options_set_timeout(opts, NAN), HOPT_EINVAL, "timeout");
     assert_hopt_fails(hopt_fmin_options_set_timeout(opts, INFINITY), HOPT_EINVAL, "timeout");
     assert_hopt_fails(hopt_fmin_options_set_loss_threshold(opts, NAN), HOPT_EINVAL, "loss_threshold");
+    assert_hopt_fails(hopt_fmin_options_set_server_timeout(opts, -1), HOPT_EINVAL, "server_timeout");
+    assert_hopt_fails(hopt_fmin_options_set_server_timeout(opts, NAN), HOPT_EINVAL, "server_timeout");
+    assert_hopt_fails(hopt_fmin_options_set_server_timeout(opts, INFINITY), HOPT_EINVAL, "server_timeout");
+    assert_hopt_ok(hopt_fmin_options_set_server_timeout(opts, 0));
     assert_hopt_fails(hopt_fmin_options_set_threads(opts, 0), HOPT_EINVAL, "threads");
     assert_hopt_fails(hopt_fmin_options_set_threads(opts, 100000), HOPT_EINVAL, "threads");
     assert_hopt_fails(hopt_fmin_options_set_max_queue_len(opts, 0), HOPT_EINVAL, "max_queue_len");

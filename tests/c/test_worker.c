@@ -24,13 +24,20 @@ static void options_reject_bad_values(void **state) {
         assert_hopt_fails(hopt_worker_options_set_last_job_timeout(o, v), HOPT_EINVAL, "last_job_timeout");
         assert_hopt_fails(hopt_worker_options_set_heartbeat(o, v, 30, 3), HOPT_EINVAL, "heartbeat interval");
         assert_hopt_fails(hopt_worker_options_set_heartbeat(o, 2, v, 3), HOPT_EINVAL, "heartbeat timeout");
-        if (v != 0) {  /* 0 means "none" for these two */
+        if (v != 0) {  /* 0 means "none" for these, "at once" for server_timeout */
             assert_hopt_fails(hopt_worker_options_set_reserve_timeout(o, v), HOPT_EINVAL, "reserve_timeout");
             assert_hopt_fails(hopt_worker_options_set_trial_timeout(o, v), HOPT_EINVAL, "trial_timeout");
+            assert_hopt_fails(hopt_worker_options_set_server_timeout(o, v), HOPT_EINVAL, "server_timeout");
         }
     }
     assert_hopt_ok(hopt_worker_options_set_reserve_timeout(o, 0));
     assert_hopt_ok(hopt_worker_options_set_trial_timeout(o, 0));
+    assert_hopt_ok(hopt_worker_options_set_server_timeout(o, 0));
+    assert_hopt_ok(hopt_worker_options_set_server_timeout(o, 7.5));
+    assert_hopt_fails(hopt_worker_options_set_memory_limit(o, -1), HOPT_EINVAL, "memory_limit must be >= 0");
+    assert_hopt_fails(hopt_worker_options_set_memory_limit(o, 4096), HOPT_EINVAL, "at least 1 MiB");
+    assert_hopt_ok(hopt_worker_options_set_memory_limit(o, (int64_t)64 << 20));
+    assert_hopt_ok(hopt_worker_options_set_memory_limit(o, 0));
     assert_hopt_ok(hopt_worker_options_set_poll_interval(o, 0.05));
     assert_hopt_fails(hopt_worker_options_set_max_jobs(o, 0), HOPT_EINVAL, "max_jobs");
     assert_hopt_fails(hopt_worker_options_set_max_jobs(o, -3), HOPT_EINVAL, "max_jobs");
@@ -170,7 +177,7 @@ static void plugin_registers_its_objectives(void **state) {
     hopt_registry *r = NULL;
     assert_hopt_ok(hopt_registry_new(&r));
     assert_hopt_ok(hopt_registry_load_plugin(r, HOPT_TEST_PLUGIN_CRASHY));
-    assert_names(r, "[\"abort\",\"count\",\"error\",\"exit3\",\"hang\",\"segv\",\"segv_low\",\"slow\"]");
+    assert_names(r, "[\"abort\",\"count\",\"error\",\"exit3\",\"hang\",\"leak\",\"segv\",\"segv_low\",\"slow\"]");
     /* Loading it again clashes, and the message says who had the name. */
     assert_hopt_fails(hopt_registry_load_plugin(r, HOPT_TEST_PLUGIN_CRASHY), HOPT_EINVAL,
                       "already registered by plugin " HOPT_TEST_PLUGIN_CRASHY);
@@ -204,6 +211,10 @@ static void run_refuses_what_cannot_work(void **state) {
     assert_hopt_ok(hopt_worker_options_set_workdir(o, "/tmp"));
     assert_hopt_fails(hopt_worker_run("localhost:1/db", r, o, NULL), HOPT_EINVAL, "workdir needs process isolation");
     assert_hopt_ok(hopt_worker_options_set_workdir(o, NULL));
+    /* A memory limit bounds a child process; in-process objectives have none. */
+    assert_hopt_ok(hopt_worker_options_set_memory_limit(o, (int64_t)64 << 20));
+    assert_hopt_fails(hopt_worker_run("localhost:1/db", r, o, NULL), HOPT_EINVAL, "memory limit needs process isolation");
+    assert_hopt_ok(hopt_worker_options_set_memory_limit(o, 0));
 
     /* A key file other users can read: refused before any connection. */
     char dir[] = "/tmp/hopt-test-worker-key.XXXXXX";
@@ -219,8 +230,10 @@ static void run_refuses_what_cannot_work(void **state) {
     assert_hopt_fails(hopt_worker_run("mongodb://127.0.0.1:1/db", r, o, NULL), HOPT_EINVAL, "chmod 600");
     assert_int_equal(chmod(key, 0600), 0);
 
-    /* Nobody listens on port 1. */
+    /* Nobody listens on port 1: with a server timeout of 0 the worker gives
+     * up at the first failure (by default it would wait 60 s for a server). */
     assert_hopt_ok(hopt_worker_options_set_log(o, ignore_line, NULL, NULL));
+    assert_hopt_ok(hopt_worker_options_set_server_timeout(o, 0));
     assert_hopt_fails(hopt_worker_run("mongodb://127.0.0.1:1/db?serverSelectionTimeoutMS=300", r, o, NULL),
                       HOPT_ECONNECT, NULL);
 

@@ -4,8 +4,8 @@
  *
  * fmin_driver --url URL --objective NAME --max-evals N [--exp-key K]
  *             [--seed S] [--space JSON] [--queue N] [--timeout S]
- *             [--recovery SECONDS] [--trials-out FILE] [--report]
- *             [--key-file PATH] [--insecure]
+ *             [--recovery SECONDS] [--server-timeout SECONDS] [--algo NAME]
+ *             [--trials-out FILE] [--report] [--key-file PATH] [--insecure]
  *
  * --report skips fmin and only reports on the store (objective and
  * max-evals are then not needed).
@@ -61,7 +61,8 @@ int main(int argc, char **argv) {
     const char *space_json = "{\"hp\": \"uniform\", \"label\": \"x\", \"low\": 0, \"high\": 1}";
     long long max_evals = -1, queue = 0;
     unsigned long long seed = 1;
-    double timeout = 0, recovery = 0;
+    double timeout = 0, recovery = 0, server_timeout = -1;
+    const char *algo_name = "rand";
     static const struct option options[] = {
         {"url", required_argument, NULL, 'u'},      {"objective", required_argument, NULL, 'o'},
         {"max-evals", required_argument, NULL, 'n'}, {"exp-key", required_argument, NULL, 'k'},
@@ -69,7 +70,8 @@ int main(int argc, char **argv) {
         {"queue", required_argument, NULL, 'q'},    {"timeout", required_argument, NULL, 't'},
         {"recovery", required_argument, NULL, 'r'}, {"trials-out", required_argument, NULL, 'T'},
         {"report", no_argument, NULL, 'R'},         {"key-file", required_argument, NULL, 'K'},
-        {"insecure", no_argument, NULL, 'I'},       {NULL, 0, NULL, 0},
+        {"insecure", no_argument, NULL, 'I'},       {"server-timeout", required_argument, NULL, 'W'},
+        {"algo", required_argument, NULL, 'a'},     {NULL, 0, NULL, 0},
     };
     int c, report_only = 0, insecure = 0;
     while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
@@ -87,6 +89,8 @@ int main(int argc, char **argv) {
         case 'R': report_only = 1; break;
         case 'K': key_file = optarg; break;
         case 'I': insecure = 1; break;
+        case 'W': server_timeout = atof(optarg); break;
+        case 'a': algo_name = optarg; break;
         default: fprintf(stderr, "fmin_driver: bad arguments (see the comment at the top of fmin_driver.c)\n"); return 2;
         }
     }
@@ -107,7 +111,7 @@ int main(int argc, char **argv) {
     if (hopt_trials_mongo_open(url, exp_key, &trials) != HOPT_OK) die("hopt_trials_mongo_open");
     if (hopt_space_from_json(space_json, &space) != HOPT_OK) die("space");
     if (hopt_objective_new(objective_name, not_here, NULL, NULL, &objective) != HOPT_OK) die("objective");
-    if (hopt_algo_new("rand", &algo) != HOPT_OK) die("algo");
+    if (hopt_algo_new(algo_name, &algo) != HOPT_OK) die("algo");
     if (hopt_fmin_options_new(&opts) != HOPT_OK || hopt_fmin_options_set_seed(opts, seed) != HOPT_OK ||
         hopt_fmin_options_set_show_progress(opts, 0) != HOPT_OK ||
         hopt_fmin_options_set_poll_interval(opts, 0.1) != HOPT_OK)
@@ -117,6 +121,8 @@ int main(int argc, char **argv) {
     if (recovery > 0 && hopt_fmin_options_set_recovery(opts, recovery, 3) != HOPT_OK) die("recovery");
     if (key_file && hopt_fmin_options_set_key_file(opts, key_file) != HOPT_OK) die("key_file");
     if (insecure && hopt_fmin_options_set_insecure(opts, 1) != HOPT_OK) die("insecure");
+    if (server_timeout >= 0 && hopt_fmin_options_set_server_timeout(opts, server_timeout) != HOPT_OK)
+        die("server_timeout");
 
     int rc = HOPT_OK;
     if (!report_only) {

@@ -3,6 +3,7 @@
 #   source "$(dirname "$0")/lib.sh"
 #   itest_init worker_exits            # scratch dir, traps, deadline
 #   itest_start_server                 # FerretDB on a free port: $ITEST_PORT
+#   itest_stop_server [--kill]; itest_restart_server   # a server outage, same port and data
 #   url=$(itest_url mydb)              # mongodb://127.0.0.1:$ITEST_PORT/mydb
 #   itest_worker w1 --mongo="$url" --plugin="$HOPT_TEST_PLUGIN"   # background; pid in ITEST_PID[w1]
 #   itest_run driver 60 "$HOPT_TEST_DRIVER" --url "$url" ...       # foreground, bounded
@@ -73,7 +74,8 @@ itest_start_server() {
     export HOPT_FERRETDB_RUN_DIR=$ITEST_DIR/ferretdb
     local attempt
     for attempt in 1 2 3; do
-        ITEST_PORT=$(itest_free_port) || itest_fail "no free port found"
+        # ITEST_SERVER_PORT pins the port (developers sharing a machine).
+        ITEST_PORT=${ITEST_SERVER_PORT:-$(itest_free_port)} || itest_fail "no free port found"
         if "$HOPT_SOURCE_DIR/scripts/ferretdb-start.sh" --port "$ITEST_PORT" --dir "$ITEST_DIR/ferretdb/data" \
             >"$ITEST_DIR/ferretdb-start.out" 2>&1; then
             itest_log "FerretDB on port $ITEST_PORT"
@@ -83,6 +85,34 @@ itest_start_server() {
     done
     ITEST_PORT=""
     itest_fail "cannot start FerretDB"
+}
+
+# Stop the test server (its data directory stays): itest_stop_server
+# [--kill]; --kill sends SIGKILL, as a crash or an OOM killer would.
+itest_stop_server() {
+    local pidfile=$HOPT_FERRETDB_RUN_DIR/ferretdb-$ITEST_PORT.pid
+    if [[ "${1:-}" == --kill && -f "$pidfile" ]]; then
+        kill -KILL "$(cat "$pidfile")" 2>/dev/null
+        local t=0
+        while (exec 3<>"/dev/tcp/127.0.0.1/$ITEST_PORT") 2>/dev/null && (( t++ < 50 )); do sleep 0.1; done
+    fi
+    "$HOPT_SOURCE_DIR/scripts/ferretdb-stop.sh" --port "$ITEST_PORT" >>"$ITEST_DIR/ferretdb-start.out" 2>&1 ||
+        itest_fail "cannot stop FerretDB on port $ITEST_PORT"
+    itest_log "FerretDB on port $ITEST_PORT stopped${1:+ ($1)}"
+}
+
+# Start the test server again on the same port, with the same data.
+itest_restart_server() {
+    local attempt
+    for attempt in 1 2 3 4 5; do
+        if "$HOPT_SOURCE_DIR/scripts/ferretdb-start.sh" --port "$ITEST_PORT" --dir "$ITEST_DIR/ferretdb/data" \
+            >>"$ITEST_DIR/ferretdb-start.out" 2>&1; then
+            itest_log "FerretDB on port $ITEST_PORT started again"
+            return 0
+        fi
+        sleep 1
+    done
+    itest_fail "cannot start FerretDB again on port $ITEST_PORT"
 }
 
 # The URL of database $1 on the test server (hopt_trials_mongo_open's and

@@ -27,9 +27,14 @@ itest_expect "--help exits 0 and describes --mongo" grep -q -- '--mongo=HOST:POR
 itest_run_worker version 10 --version
 itest_expect "--version" grep -q '^hyperopt-mongo-worker (hopt) [0-9]' "$ITEST_DIR/version.log"
 
-itest_run_worker unreachable 30 --mongo='mongodb://127.0.0.1:1/x?serverSelectionTimeoutMS=300' --exec=a=true
+# A worker started while the database is away waits for it up to
+# --server-timeout (default 60 s), then exits with status 1 saying why.
+itest_run_worker unreachable 30 --mongo='mongodb://127.0.0.1:1/x?serverSelectionTimeoutMS=300' --exec=a=true \
+    --server-timeout=1
 status=$?
 itest_expect "unreachable database: exit status 1, got $status" test $status -eq 1
+itest_expect "unreachable database: it says so" \
+    grep -q "unreachable for [0-9]* s, giving up (server_timeout is 1 s)" "$ITEST_DIR/unreachable.log"
 
 itest_start_server
 url=$(itest_url exits)

@@ -133,6 +133,33 @@ static void abandoned_jobs_are_recovered(void **) {
     assert_int_equal(docs.at(0)->state, trials::kError);
 }
 
+// Recovery is a step a process can die in: a recoverer that took its claim
+// and died strands nothing; a timeout later another process recovers the job
+// in the next round.
+static void dead_recoverer_is_replaced(void **) {
+    MongoStore driver(test_url("rounds"), std::string("e"));
+    const int64_t tid = queue(driver, 1)[0];
+    MongoStore worker(test_url("rounds"), std::nullopt);
+    const trials::RecoveryPolicy policy{0.3, 3};
+    auto job = worker.reserve("dead", {std::string("e"), {}});
+    assert_true(job.has_value());
+    // What a recoverer killed right after its claim leaves behind.
+    trials::mongo::Pool pool(trials::mongo::parse_address(test_url("rounds")));
+    assert_true(pool.insert("hopt_claims", Json{{"_id", "recover:" + trials::mongo::tid_key(tid) + "/0"}, {"kind", "recover"}}));
+    assert_int_equal(driver.recover_stale(policy), 0);  // first sight of its heartbeat
+    std::this_thread::sleep_for(std::chrono::milliseconds(400));
+    assert_int_equal(driver.recover_stale(policy), 0);  // silent, but someone is recovering it
+    std::this_thread::sleep_for(std::chrono::milliseconds(400));
+    assert_int_equal(driver.recover_stale(policy), 1);  // still silent: the next round
+    auto docs = driver.refresh();
+    assert_int_equal(docs.at(0)->state, trials::kNew);
+    assert_int_equal(docs.at(0)->extra.value("attempts", 0), 1);
+    assert_false(worker.heartbeat(*job));
+    auto again = worker.reserve("alive", {std::string("e"), {}});
+    assert_true(again.has_value());
+    assert_int_equal(again->tid, tid);
+}
+
 // A live worker's heartbeat keeps its job.
 static void heartbeats_keep_jobs(void **) {
     MongoStore driver(test_url("beat"), std::string("e"));
@@ -248,6 +275,7 @@ int main() {
         cmocka_unit_test(reservation_is_exclusive),
         cmocka_unit_test(tids_are_unique_across_drivers),
         cmocka_unit_test(abandoned_jobs_are_recovered),
+        cmocka_unit_test(dead_recoverer_is_replaced),
         cmocka_unit_test(heartbeats_keep_jobs),
         cmocka_unit_test(filters_cancel_and_persistence),
         cmocka_unit_test(awkward_results_survive),

@@ -30,9 +30,35 @@ void init_driver() {
     });
 }
 
+// Server codes that mean "not now" rather than "no": a server shutting down
+// or stepping down, a network error seen by the server.
+bool is_transient_server_code(uint32_t code) {
+    switch (code) {
+    case 6:      // HostUnreachable
+    case 7:      // HostNotFound
+    case 89:     // NetworkTimeout
+    case 91:     // ShutdownInProgress
+    case 189:    // PrimarySteppedDown
+    case 9001:   // SocketException
+    case 10107:  // NotWritablePrimary
+    case 11600:  // InterruptedAtShutdown
+    case 11602:  // InterruptedDueToReplStateChange
+    case 13435:  // NotPrimaryNoSecondaryOk
+    case 13436:  // NotPrimaryOrSecondary
+        return true;
+    default:
+        return false;
+    }
+}
+
 bool is_connection_error(const bson_error_t &e) {
+    const bool server = e.domain == MONGOC_ERROR_SERVER || e.domain == MONGOC_ERROR_QUERY;
     return e.domain == MONGOC_ERROR_SERVER_SELECTION || e.domain == MONGOC_ERROR_STREAM ||
-           (e.domain == MONGOC_ERROR_CLIENT && e.code == MONGOC_ERROR_CLIENT_AUTHENTICATE);
+           (e.domain == MONGOC_ERROR_CLIENT && e.code == MONGOC_ERROR_CLIENT_AUTHENTICATE) ||
+           (server && is_transient_server_code(e.code)) ||
+           // FerretDB answers the commands its shutdown interrupts with
+           // InternalError "... context canceled".
+           (server && e.code == 1 && std::strstr(e.message, "context canceled"));
 }
 
 }  // namespace
@@ -48,7 +74,7 @@ bool is_duplicate_key(const bson_error_t &e) {
                                e.domain == MONGOC_ERROR_COMMAND || e.domain == MONGOC_ERROR_WRITE_CONCERN);
 }
 
-Pool::Pool(const Address &address) : address_(address) {
+Pool::Pool(const Address &address) : address_(address), retry_(address.display) {
     init_driver();
     bson_error_t error;
     uri_ = mongoc_uri_new_with_error(address_.uri.c_str(), &error);
@@ -99,17 +125,19 @@ void Pool::ping() {
 }
 
 std::vector<Json> Pool::find(const char *coll, const Json &filter, const Json &opts) {
-    Client c(*this);
-    BsonPtr f = to_bson(filter), o = to_bson(opts);
-    mongoc_cursor_t *cursor = mongoc_collection_find_with_opts(c.collection(coll), f.get(), o.get(), nullptr);
-    std::vector<Json> out;
-    const bson_t *doc;
-    while (mongoc_cursor_next(cursor, &doc)) out.push_back(from_bson(doc));
-    bson_error_t error;
-    const bool failed = mongoc_cursor_error(cursor, &error);
-    mongoc_cursor_destroy(cursor);
-    if (failed) raise(error, std::string("reading ") + coll);
-    return out;
+    return retry_.run([&] {
+        Client c(*this);
+        BsonPtr f = to_bson(filter), o = to_bson(opts);
+        mongoc_cursor_t *cursor = mongoc_collection_find_with_opts(c.collection(coll), f.get(), o.get(), nullptr);
+        std::vector<Json> out;
+        const bson_t *doc;
+        while (mongoc_cursor_next(cursor, &doc)) out.push_back(from_bson(doc));
+        bson_error_t error;
+        const bool failed = mongoc_cursor_error(cursor, &error);
+        mongoc_cursor_destroy(cursor);
+        if (failed) raise(error, std::string("reading ") + coll);
+        return out;
+    });
 }
 
 std::optional<Json> Pool::find_one(const char *coll, const Json &filter) {
@@ -119,11 +147,13 @@ std::optional<Json> Pool::find_one(const char *coll, const Json &filter) {
 }
 
 bool Pool::insert(const char *coll, const bson_t *doc) {
-    Client c(*this);
-    bson_error_t error;
-    if (mongoc_collection_insert_one(c.collection(coll), doc, nullptr, nullptr, &error)) return true;
-    if (is_duplicate_key(error)) return false;
-    raise(error, std::string("writing to ") + coll);
+    return retry_.run([&] {
+        Client c(*this);
+        bson_error_t error;
+        if (mongoc_collection_insert_one(c.collection(coll), doc, nullptr, nullptr, &error)) return true;
+        if (is_duplicate_key(error)) return false;
+        raise(error, std::string("writing to ") + coll);
+    });
 }
 
 bool Pool::insert(const char *coll, const Json &doc) { return insert(coll, to_bson(doc).get()); }
@@ -139,57 +169,65 @@ int64_t matched(const bson_t *reply) {
 }  // namespace
 
 int64_t Pool::update(const char *coll, const Json &filter, const Json &update, bool upsert) {
-    Client c(*this);
-    BsonPtr f = to_bson(filter), u = to_bson(update), o = to_bson(Json{{"upsert", upsert}});
-    bson_t reply;
-    bson_error_t error;
-    const bool ok = mongoc_collection_update_one(c.collection(coll), f.get(), u.get(), o.get(), &reply, &error);
-    int64_t n = matched(&reply);
-    bson_iter_t it;
-    if (upsert && bson_iter_init_find(&it, &reply, "upsertedCount") && BSON_ITER_HOLDS_NUMBER(&it))
-        n += bson_iter_as_int64(&it);
-    bson_destroy(&reply);
-    if (!ok) raise(error, std::string("updating ") + coll);
-    return n;
+    return retry_.run([&] {
+        Client c(*this);
+        BsonPtr f = to_bson(filter), u = to_bson(update), o = to_bson(Json{{"upsert", upsert}});
+        bson_t reply;
+        bson_error_t error;
+        const bool ok = mongoc_collection_update_one(c.collection(coll), f.get(), u.get(), o.get(), &reply, &error);
+        int64_t n = matched(&reply);
+        bson_iter_t it;
+        if (upsert && bson_iter_init_find(&it, &reply, "upsertedCount") && BSON_ITER_HOLDS_NUMBER(&it))
+            n += bson_iter_as_int64(&it);
+        bson_destroy(&reply);
+        if (!ok) raise(error, std::string("updating ") + coll);
+        return n;
+    });
 }
 
 int64_t Pool::replace(const char *coll, const Json &filter, const Json &doc, bool upsert) {
-    Client c(*this);
-    BsonPtr f = to_bson(filter), d = to_bson(doc), o = to_bson(Json{{"upsert", upsert}});
-    bson_t reply;
-    bson_error_t error;
-    const bool ok = mongoc_collection_replace_one(c.collection(coll), f.get(), d.get(), o.get(), &reply, &error);
-    const int64_t n = matched(&reply);
-    bson_destroy(&reply);
-    if (!ok) raise(error, std::string("writing to ") + coll);
-    return n;
+    return retry_.run([&] {
+        Client c(*this);
+        BsonPtr f = to_bson(filter), d = to_bson(doc), o = to_bson(Json{{"upsert", upsert}});
+        bson_t reply;
+        bson_error_t error;
+        const bool ok = mongoc_collection_replace_one(c.collection(coll), f.get(), d.get(), o.get(), &reply, &error);
+        const int64_t n = matched(&reply);
+        bson_destroy(&reply);
+        if (!ok) raise(error, std::string("writing to ") + coll);
+        return n;
+    });
 }
 
 int64_t Pool::remove(const char *coll, const Json &filter) {
-    Client c(*this);
-    BsonPtr f = to_bson(filter);
-    bson_t reply;
-    bson_error_t error;
-    const bool ok = mongoc_collection_delete_many(c.collection(coll), f.get(), nullptr, &reply, &error);
-    int64_t n = 0;
-    bson_iter_t it;
-    if (ok && bson_iter_init_find(&it, &reply, "deletedCount") && BSON_ITER_HOLDS_NUMBER(&it))
-        n = bson_iter_as_int64(&it);
-    bson_destroy(&reply);
-    if (!ok) raise(error, std::string("deleting from ") + coll);
-    return n;
+    return retry_.run([&] {
+        Client c(*this);
+        BsonPtr f = to_bson(filter);
+        bson_t reply;
+        bson_error_t error;
+        const bool ok = mongoc_collection_delete_many(c.collection(coll), f.get(), nullptr, &reply, &error);
+        int64_t n = 0;
+        bson_iter_t it;
+        if (ok && bson_iter_init_find(&it, &reply, "deletedCount") && BSON_ITER_HOLDS_NUMBER(&it))
+            n = bson_iter_as_int64(&it);
+        bson_destroy(&reply);
+        if (!ok) raise(error, std::string("deleting from ") + coll);
+        return n;
+    });
 }
 
 void Pool::create_index(const char *coll, const char *name, const Json &keys, bool unique) {
-    Client c(*this);
-    Json index{{"key", keys}, {"name", name}};
-    if (unique) index["unique"] = true;
-    BsonPtr cmd = to_bson(Json{{"createIndexes", coll}, {"indexes", Json::array({index})}});
-    bson_t reply;
-    bson_error_t error;
-    const bool ok = mongoc_collection_write_command_with_opts(c.collection(coll), cmd.get(), nullptr, &reply, &error);
-    bson_destroy(&reply);
-    if (!ok) raise(error, std::string("creating index ") + name + " on " + coll);
+    return retry_.run([&] {
+        Client c(*this);
+        Json index{{"key", keys}, {"name", name}};
+        if (unique) index["unique"] = true;
+        BsonPtr cmd = to_bson(Json{{"createIndexes", coll}, {"indexes", Json::array({index})}});
+        bson_t reply;
+        bson_error_t error;
+        const bool ok = mongoc_collection_write_command_with_opts(c.collection(coll), cmd.get(), nullptr, &reply, &error);
+        bson_destroy(&reply);
+        if (!ok) raise(error, std::string("creating index ") + name + " on " + coll);
+    });
 }
 
 }  // namespace hopt::trials::mongo

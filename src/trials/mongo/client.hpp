@@ -12,6 +12,7 @@
 
 #include "core/json.hpp"
 #include "trials/mongo/bson_json.hpp"
+#include "trials/mongo/retry.hpp"
 #include "trials/mongo/url.hpp"
 
 namespace hopt::trials::mongo {
@@ -52,6 +53,11 @@ public:
     // within the address's server selection timeout.
     void ping();
 
+    // Connection failures of the operations below are retried (retry.hpp):
+    // they raise Error(HOPT_ECONNECT) only once the server has been
+    // unreachable for the retry policy's server_timeout.
+    Retry &retry() { return retry_; }
+
     // The operations the store needs, on collection `coll`. Each takes a
     // client for itself. Errors raise, except where a result says otherwise.
     std::vector<Json> find(const char *coll, const Json &filter, const Json &opts = Json::object());
@@ -68,6 +74,7 @@ public:
 private:
     friend class Client;
     Address address_;
+    Retry retry_;
     mongoc_uri_t *uri_ = nullptr;
     mongoc_client_pool_t *pool_ = nullptr;
 };

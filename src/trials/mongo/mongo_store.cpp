@@ -102,18 +102,42 @@ bool MongoStore::claim(const std::string &id, const std::string &owner, const ch
     return pool_.insert(kClaimsColl, Json{{"_id", id}, {"owner", owner}, {"kind", kind}, {"at", date_now()}});
 }
 
-int64_t MongoStore::recover_stranded(const RecoveryPolicy &policy, double now) {
+bool MongoStore::observations_valid(const RecoveryPolicy &policy, double now) {
+    std::lock_guard lock(mu_);
+    const uint64_t outages = pool_.retry().outages();
+    const bool valid = outages == outages_seen_ && now - last_observed_ <= 2 * policy.heartbeat_timeout;
+    outages_seen_ = outages;
+    last_observed_ = now;
+    return valid;
+}
+
+bool MongoStore::claim_recovery(const std::string &id, double now, double timeout,
+                                std::map<std::string, std::pair<int, double>> &rounds) {
+    auto &[round, since] = rounds.try_emplace(id, 0, now).first->second;
+    for (;;) {
+        if (claim("recover:" + id + (round ? "#" + std::to_string(round) : ""), "recovery", "recover")) return true;
+        // Taken: another process is recovering the job, or died doing so;
+        // the job still abandoned a timeout later says which.
+        if (now - since < timeout) return false;
+        ++round;
+        since = now;
+    }
+}
+
+int64_t MongoStore::recover_stranded(const RecoveryPolicy &policy, const std::vector<Json> &queue, double now,
+                                     bool valid, std::map<std::string, std::pair<int, double>> &rounds) {
     // A queue entry whose claim was taken but that is still queued long
-    // after: its claimer died between the claim and its running entry.
+    // after: its claimer died between the claim and its running entry (or
+    // never heard that its claim went through).
     // Checked only for entries queued longer than the heartbeat timeout (with
     // workers around, entries are taken within a poll).
     int64_t recovered = 0;
     std::map<std::pair<int64_t, int64_t>, double> seen, before;
-    {
+    if (valid) {
         std::lock_guard lock(mu_);
         before = queued_since_;
     }
-    for (const Json &q : pool_.find(kQueueColl, Json::object(), Json{{"projection", Json{{"tid", 1}, {"claim", 1}}}})) {
+    for (const Json &q : queue) {
         const std::pair<int64_t, int64_t> k{int_field(q, "tid"), int_field(q, "claim")};
         auto it = before.find(k);
         const double since = it == before.end() ? now : it->second;
@@ -124,7 +148,9 @@ int64_t MongoStore::recover_stranded(const RecoveryPolicy &policy, double now) {
         seen[k] = now;  // looked at now: look again after another timeout
         const std::string key = tid_key(k.first), claim_id = key + "/" + std::to_string(k.second);
         if (!pool_.find_one(kClaimsColl, Json{{"_id", claim_id}})) continue;  // just nobody to take it
-        if (!claim("recover:" + claim_id, "recovery", "recover")) continue;
+        if (!claim_recovery(claim_id, now, policy.heartbeat_timeout, rounds)) continue;
+        // A recoverer of an earlier round may have finished after all.
+        if (!pool_.find_one(kQueueColl, Json{{"_id", key}, {"claim", k.second}})) continue;
         if (std::optional<Json> doc = pool_.find_one(kJobsColl, Json{{"_id", key}})) {
             requeue(*doc, k.second + 1, int_field(*doc, "attempts"));
             ++recovered;
@@ -209,8 +235,9 @@ void MongoStore::insert(const std::vector<Trial> &docs) {
         t.extra["attempts"] = 0;
         t.extra["objective"] = objective_of(d);
         t.result = storable(t.result);
-        if (!pool_.insert(kJobsColl, trial_to_bson(t).get()))
-            fail(HOPT_EDATABASE, "job document for tid " + std::to_string(t.tid) + " already exists");
+        // The tid is this process's (hopt_tids), so a job document already
+        // there is this very insert, sent again after its reply was lost.
+        pool_.insert(kJobsColl, trial_to_bson(t).get());
         if (t.state == kNew)
             pool_.insert(kQueueColl, Json{{"_id", tid_key(t.tid)}, {"tid", t.tid}, {"exp_key", key_json(exp_key_)},
                                       {"objective", objective_of(d)}, {"claim", 0}});
@@ -283,7 +310,9 @@ void MongoStore::refresh_incremental() {
         if (queued.count(tid)) {
             if (state != kNew) stale.insert(tid);
         } else if (running.count(tid)) {
-            if (state != kRunning) {
+            // A final state stays final: a running entry beside it is a
+            // requeued attempt whose outcome will be dropped.
+            if (state == kNew) {
                 // The running entry says who took it and when: no need to
                 // read the job again.
                 Trial t = *it->second;
@@ -476,11 +505,17 @@ bool MongoStore::complete(Trial &job) {
         first = pool_.insert(kResultsColl, outcome);
     }
     if (!first) {
-        // Another attempt of this job finished first (this one was presumed
-        // dead and requeued): its outcome stands.
-        if (std::optional<Json> winner = pool_.find_one(kResultsColl, Json{{"_id", key}})) repair_from_result(*winner);
-        pool_.remove(kRunningColl, Json{{"_id", key}, {"claim", claim_no}});
-        return false;
+        std::optional<Json> winner = pool_.find_one(kResultsColl, Json{{"_id", key}});
+        // Our own insert, sent again after its reply was lost to a dropped
+        // connection, is no rival.
+        const bool ours = winner && int_field(*winner, "claim", -1) == claim_no && winner->value("owner", Json()) == job.owner;
+        if (!ours) {
+            // Another attempt of this job finished first (this one was
+            // presumed dead and requeued): its outcome stands.
+            if (winner) repair_from_result(*winner);
+            pool_.remove(kRunningColl, Json{{"_id", key}, {"claim", claim_no}});
+            return false;
+        }
     }
     job.refresh_time = now_ms();
     write_outcome(key, job);
@@ -502,17 +537,22 @@ void MongoStore::repair_from_result(const Json &res) {
 }
 
 void MongoStore::requeue(const Json &job_doc, int64_t claim_no, int64_t attempts) {
+    // In this order, so that a requeuer that dies half-way leaves either the
+    // silent running entry (recovered again, in a later round) or a queue
+    // entry, never a NEW job that nobody can reserve.
     const std::string key = job_doc.value("_id", std::string());
     pool_.update(kJobsColl, Json{{"_id", key}},
                  Json{{"$set", Json{{"state", kNew}, {"owner", nullptr}, {"book_time", nullptr},
                                     {"claim", claim_no}, {"attempts", attempts},
                                     {"result", Json{{"status", "new"}}}}},
                       {"$inc", Json{{"version", 1}}}});
-    pool_.remove(kRunningColl, Json{{"_id", key}});
     pool_.replace(kQueueColl, Json{{"_id", key}},
                   Json{{"_id", key}, {"tid", int_field(job_doc, "tid")}, {"exp_key", job_doc.value("exp_key", Json(nullptr))},
                        {"objective", job_doc.value("objective", std::string())}, {"claim", claim_no}},
                   true);
+    // Only the abandoned attempt's entry: a worker may have reserved the
+    // requeued job already.
+    pool_.remove(kRunningColl, Json{{"_id", key}, {"claim", claim_no - 1}});
 }
 
 bool MongoStore::release(Trial &job) {
@@ -549,23 +589,34 @@ int64_t MongoStore::cancel_new() {
 int64_t MongoStore::recover_stale(const RecoveryPolicy &policy) {
     // Silence is measured in seconds: looking more often than a quarter of
     // the timeout (and than once a second) only loads the server.
+    {
+        const double started = clock_.seconds();
+        std::lock_guard lock(mu_);
+        if (started - last_recovery_ < std::min(1.0, policy.heartbeat_timeout / 4)) return 0;
+        last_recovery_ = started;
+    }
+    // Every experiment's queued and running jobs: an abandoned job is
+    // recovered by whichever driver or worker notices first.
+    const std::vector<Json> queue =
+        pool_.find(kQueueColl, Json::object(), Json{{"projection", Json{{"tid", 1}, {"claim", 1}}}});
+    const std::vector<Json> running = pool_.find(kRunningColl, Json::object());
+    // Silences are timed from here, after the reads, which may have waited
+    // out an outage.
     const double now = clock_.seconds();
+    const bool valid = observations_valid(policy, now);
+    std::map<std::string, std::pair<int, double>> rounds;
     {
         std::lock_guard lock(mu_);
-        if (now - last_recovery_ < std::min(1.0, policy.heartbeat_timeout / 4)) return 0;
-        last_recovery_ = now;
+        rounds = recovery_rounds_;
     }
-    int64_t recovered = recover_stranded(policy, now);
-    // Every experiment's running jobs: an abandoned job is recovered by
-    // whichever driver or worker notices first.
-    const std::vector<Json> running = pool_.find(kRunningColl, Json::object());
+    int64_t recovered = recover_stranded(policy, queue, now, valid, rounds);
     std::map<std::pair<int64_t, int64_t>, std::pair<Json, double>> seen;
     for (const Json &r : running) {
         const std::pair<int64_t, int64_t> k{int_field(r, "tid"), int_field(r, "claim")};
         const Json beat = r.value("beat", Json(nullptr));
         std::lock_guard lock(mu_);
         auto it = beats_.find(k);
-        if (it == beats_.end() || it->second.first != beat) {
+        if (!valid || it == beats_.end() || it->second.first != beat) {
             seen[k] = {beat, now};
             continue;
         }
@@ -573,7 +624,10 @@ int64_t MongoStore::recover_stale(const RecoveryPolicy &policy) {
         const double silent = now - it->second.second;
         if (silent < policy.heartbeat_timeout) continue;
         const std::string key = tid_key(k.first);
-        if (!claim("recover:" + key + "/" + std::to_string(k.second), "recovery", "recover")) continue;
+        if (!claim_recovery(key + "/" + std::to_string(k.second), now, policy.heartbeat_timeout, rounds)) continue;
+        // A recoverer of an earlier round may have finished after all.
+        const std::optional<Json> still = pool_.find_one(kRunningColl, Json{{"_id", key}});
+        if (!still || int_field(*still, "claim", -1) != k.second || still->value("beat", Json(nullptr)) != beat) continue;
         ++recovered;
         if (std::optional<Json> res = pool_.find_one(kResultsColl, Json{{"_id", key}})) {
             repair_from_result(*res);  // it finished, but died before saying so everywhere
@@ -606,6 +660,9 @@ int64_t MongoStore::recover_stale(const RecoveryPolicy &policy) {
     }
     std::lock_guard lock(mu_);
     beats_ = std::move(seen);
+    // Rounds of jobs that are no longer abandoned are forgotten.
+    for (auto it = rounds.begin(); it != rounds.end();) it = now - it->second.second > 4 * policy.heartbeat_timeout ? rounds.erase(it) : std::next(it);
+    recovery_rounds_ = std::move(rounds);
     return recovered;
 }
 

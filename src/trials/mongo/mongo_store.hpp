@@ -14,6 +14,7 @@
 //   but an _id lookup.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <mutex>
 #include <set>
@@ -47,6 +48,9 @@ public:
     bool release(Trial &job) override;
     int64_t cancel_new() override;
     int64_t recover_stale(const RecoveryPolicy &policy) override;
+    void set_server_timeout(double seconds) override { pool_.retry().set_server_timeout(seconds); }
+    // Where to say that the server became unreachable and came back.
+    void set_outage_log(std::function<void(const std::string &)> fn) { pool_.retry().set_notify(std::move(fn)); }
 
     const Address &address() const { return pool_.address(); }
 
@@ -70,7 +74,23 @@ private:
     void write_outcome(const std::string &id, const Trial &job);
     bool claim(const std::string &id, const std::string &owner, const char *kind);
     void requeue(const Json &job_doc, int64_t claim, int64_t attempts);
-    int64_t recover_stranded(const RecoveryPolicy &policy, double now);
+    // Queue entries whose claimer died between its claim and its running
+    // entry, among `queue` (read at `now`).
+    int64_t recover_stranded(const RecoveryPolicy &policy, const std::vector<Json> &queue, double now, bool valid,
+                             std::map<std::string, std::pair<int, double>> &rounds);
+    // Recovering a job is a step a process can die in, so its claim comes
+    // in rounds: "recover:<tid>/<claim>", then "...#1", ... A reader that
+    // finds a round taken and the job still abandoned a timeout later takes
+    // the next round. `rounds`: id -> (round to try, when it was first seen
+    // taken), this process's memory of them.
+    bool claim_recovery(const std::string &id, double now, double timeout,
+                        std::map<std::string, std::pair<int, double>> &rounds);
+    // Whether what this process saw of heartbeats and queue entries so far
+    // can still tell a silence: not after it could not reach the server
+    // (nobody could write then), nor after it has not looked for two
+    // timeouts (it may have slept through an outage). Records `now` as the
+    // latest look.
+    bool observations_valid(const RecoveryPolicy &policy, double now);
 
     Pool pool_;
     const std::optional<std::string> exp_key_;
@@ -93,6 +113,9 @@ private:
     // checked).
     std::map<std::pair<int64_t, int64_t>, double> queued_since_;
     double last_recovery_ = -1e9;
+    double last_observed_ = -1e9;          // when recovery last read the server
+    uint64_t outages_seen_ = 0;            // pool_.retry().outages() as of then
+    std::map<std::string, std::pair<int, double>> recovery_rounds_;  // see claim_recovery
     Stopwatch clock_;
 };
 

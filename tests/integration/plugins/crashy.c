@@ -11,6 +11,10 @@
  *   exit3      calls exit(3) without a result
  *   hang       never returns
  *   error      returns an error naming x
+ *   slow       loss = x after 0.8 s
+ *   leak       allocates and touches 1 MiB blocks without freeing them, up
+ *              to 512 MiB (then loss = x), aborting when an allocation
+ *              fails: a memory limit makes it fail its trial
  */
 #include <fcntl.h>
 #include <signal.h>
@@ -54,6 +58,14 @@ static int evaluate(const hopt_point *point, hopt_result *result, void *user) {
     if (!strcmp(mode, "hang"))
         for (;;) pause();
     if (!strcmp(mode, "slow")) usleep(800 * 1000); /* long enough to be killed mid-trial */
+    if (!strcmp(mode, "leak")) {
+        for (int mib = 0; mib < 512; ++mib) {
+            char *block = malloc(1 << 20);
+            if (!block) abort(); /* what most programs do when memory runs out */
+            memset(block, mib, 1 << 20);
+            __asm__ volatile("" : : "r"(block) : "memory"); /* kept: the compiler may not drop it */
+        }
+    }
     if (!strcmp(mode, "error")) {
         char msg[64];
         snprintf(msg, sizeof msg, "refused x=%.3f", x);
@@ -64,7 +76,7 @@ static int evaluate(const hopt_point *point, hopt_result *result, void *user) {
 }
 
 __attribute__((visibility("default"))) int hopt_plugin_register(hopt_registry *registry) {
-    static const char *const modes[] = {"count", "segv_low", "segv", "abort", "exit3", "hang", "error", "slow"};
+    static const char *const modes[] = {"count", "segv_low", "segv", "abort", "exit3", "hang", "error", "slow", "leak"};
     for (size_t i = 0; i < sizeof modes / sizeof *modes; ++i) {
         hopt_objective *o = NULL;
         int rc = hopt_objective_new(modes[i], evaluate, (void *)modes[i], NULL, &o);
