@@ -61,7 +61,7 @@ itest_expect "open key: says chmod 600" said w_open_key 'chmod 600'
 
 # 6. Passwords never reach the output: unreachable server, bad port, fmin.
 secret=pw-Zq9s3cret
-itest_run_worker w_cred 30 --mongo="mongodb://hopt:$secret@127.0.0.1:1/db?serverSelectionTimeoutMS=300" "${objective[@]}"
+itest_run_worker w_cred 30 --server-timeout=1 --mongo="mongodb://hopt:$secret@127.0.0.1:1/db?serverSelectionTimeoutMS=300" "${objective[@]}"
 itest_expect "unreachable: exit status 1" test $? -eq 1
 itest_run_worker w_cred_port 30 --mongo="hopt:$secret@127.0.0.1:99999/db" "${objective[@]}"
 itest_expect "bad port: exit status 2" test $? -eq 2

@@ -52,6 +52,9 @@ bool is_transient_server_code(uint32_t code) {
 }
 
 bool is_connection_error(const bson_error_t &e) {
+    // A server whose certificate does not verify is there but refused: a
+    // configuration to fix, not an outage to wait out.
+    if (std::strstr(e.message, "certificate verify failed")) return false;
     const bool server = e.domain == MONGOC_ERROR_SERVER || e.domain == MONGOC_ERROR_QUERY;
     return e.domain == MONGOC_ERROR_SERVER_SELECTION || e.domain == MONGOC_ERROR_STREAM ||
            (e.domain == MONGOC_ERROR_CLIENT && e.code == MONGOC_ERROR_CLIENT_AUTHENTICATE) ||
