@@ -8,6 +8,7 @@ packages=(
   nlohmann-json3-dev                            # JSON inside the engine
   libcmocka-dev                                 # C tests
   libmongoc-dev libbson-dev                     # the MongoDB trials store
+  clang-14 libclang-rt-14-dev                   # fuzzing: libFuzzer, ASan/UBSan runtimes (tests/fuzz)
 )
 
 missing=()

@@ -20,4 +20,6 @@ run_suite() {  # name, build dir, cmake args...
 run_suite "release" "$root/build"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   run_suite "asan+ubsan" "$root/build-asan" -DHOPT_SANITIZE=address,undefined -DHOPT_BUILD_BENCH=OFF
+# The libFuzzer targets (clang, ASan + UBSan), briefly: any finding fails.
+FUZZ_SECONDS=${FUZZ_SECONDS:-15} "$root/scripts/fuzz.sh"
 echo "== all tests passed"
