@@ -71,6 +71,8 @@ RunSummary serve(const std::string &url, const Registry &registry, Options optio
     options.workdir = prepare_workdir(options.workdir);
     if (options.owner.empty()) options.owner = default_owner();
     trials::mongo::MongoStore store(url, std::nullopt);
+    // Documents the worker passes over are reported in its own log.
+    if (options.log) store.set_warn(options.log);
     if (options.log)
         options.log("worker " + options.owner + " serving " + store.address().display + ", experiment " +
                     (options.exp_key ? "'" + *options.exp_key + "'" : "any") + ", objectives: " + registry.describe() +

@@ -18,6 +18,8 @@
 #include <mutex>
 #include <set>
 
+#include <functional>
+
 #include "core/clock.hpp"
 #include "trials/mongo/client.hpp"
 #include "trials/store.hpp"
@@ -50,6 +52,14 @@ public:
 
     const Address &address() const { return pool_.address(); }
 
+    // Documents of this experiment in `jobs` that are not trials hopt can
+    // read (edited by hand into another shape, or not hopt's at all), by
+    // _id (as JSON text), with the reason. They are left as they are in
+    // the database and skipped by refresh, poll and reserve; each is
+    // reported once through `warn` (default: a line on stderr).
+    std::map<std::string, std::string> skipped();
+    void set_warn(std::function<void(const std::string &)> warn);
+
 private:
     // The experiment filter: {exp_key: key} (null for hyperopt's None).
     Json experiment_filter() const;
@@ -61,6 +71,9 @@ private:
     void bump_generation();
     void refresh_incremental();
     void put_in_cache(Trial t);
+    // read_trial, or nullopt for a document hopt cannot read (recorded in
+    // skipped_ and reported once). Called with mu_ held.
+    std::optional<Trial> read_or_skip(const Json &doc);
     void drop_from_cache(int64_t tid);
     // Bring a job document in line with its recorded outcome (after a lost
     // race or a crash between the outcome and the job write).
@@ -93,6 +106,8 @@ private:
     // checked).
     std::map<std::pair<int64_t, int64_t>, double> queued_since_;
     double last_recovery_ = -1e9;
+    std::map<std::string, std::string> skipped_;  // read_or_skip's refusals
+    std::function<void(const std::string &)> warn_;
     Stopwatch clock_;
 };
 
