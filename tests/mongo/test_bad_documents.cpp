@@ -4,6 +4,8 @@
 // reported once, leave them exactly as they are, and keep every other trial
 // readable (docs/mongo-protocol.md, "Documents hopt cannot read").
 #include <atomic>
+#include <chrono>
+#include <cstring>
 #include <mutex>
 #include <thread>
 
@@ -151,9 +153,42 @@ static void unreadable_documents_are_skipped_and_kept(void **) {
     }
 }
 
+// A running job edited by hand and then abandoned: recovery, which would
+// mark it ERROR after its last attempt, leaves the document as it is.
+static void recovery_leaves_an_edited_job_alone(void **) {
+    const std::string url = test_url("badrunning");
+    MongoStore driver(url, std::string("e"));
+    std::vector<std::string> lines;
+    driver.set_warn([&](const std::string &l) { lines.push_back(l); });
+    trials::Trial t;
+    t.tid = driver.new_tids(1)[0];
+    t.exp_key = "e";
+    t.cmd = Json::array({"hopt_domain", "square"});
+    t.vals.push_back({"x", 0.5, true, false});
+    driver.insert({t});
+    MongoStore worker(url, std::nullopt);
+    assert_true(worker.reserve("dead", {std::string("e"), {}}).has_value());
+
+    trials::mongo::Pool raw(trials::mongo::parse_address(url));
+    Json doc = *raw.find_one("jobs", Json{{"_id", id_of(t.tid)}});
+    doc["misc"] = 5;
+    assert_int_equal(raw.replace("jobs", Json{{"_id", id_of(t.tid)}}, doc, false), 1);
+    const Json edited = *raw.find_one("jobs", Json{{"_id", id_of(t.tid)}});
+
+    const trials::RecoveryPolicy policy{0.3, 1};
+    driver.recover_stale(policy);  // first sight of its heartbeat
+    std::this_thread::sleep_for(std::chrono::milliseconds(400));
+    driver.recover_stale(policy);
+    assert_true(*raw.find_one("jobs", Json{{"_id", id_of(t.tid)}}) == edited);
+    assert_false(raw.find_one("hopt_running", Json{{"_id", id_of(t.tid)}}).has_value());
+    assert_int_equal(lines.size(), 1);
+    assert_non_null(strstr(lines[0].c_str(), "misc"));
+}
+
 int main() {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(unreadable_documents_are_skipped_and_kept),
+        cmocka_unit_test(recovery_leaves_an_edited_job_alone),
     };
     return cmocka_run_group_tests(tests, nullptr, nullptr);
 }
