@@ -89,11 +89,52 @@ static void oid_lookalikes_round_trip(void **) {
     assert_true(trials::mongo::from_bson(b.get()) == doc);
 }
 
+// crashes/trial_json/integer_above_int64: an unsigned integer above
+// 2^63 - 1 was written to BSON as a negative int64.
+static void integers_beyond_bson_are_refused(void **) {
+    const Json doc = Json::parse(R"({"ee": {"llll$date": 17040000000263144335}, "at": {"$date": 17040000000263144335}})");
+    try {
+        trials::mongo::to_bson(doc);
+        fail_msg("an integer above 2^63 - 1 was written to BSON");
+    } catch (const Error &e) {
+        assert_int_equal(e.code(), HOPT_EINVAL);
+        assert_non_null(strstr(e.what(), "2^63"));
+    }
+    // 2^63 - 1 itself is fine.
+    const Json max = Json::parse(R"({"n": 9223372036854775807})");
+    assert_true(trials::mongo::from_bson(trials::mongo::to_bson(max).get()) == max);
+}
+
+// crashes/trial_bson/time_with_invalid_utf8: a refresh_time string holding
+// invalid UTF-8 (BSON does not promise UTF-8) made the error message itself
+// throw nlohmann's type_error instead of an Error.
+static void invalid_utf8_in_a_time_is_an_error(void **) {
+    bson_t *doc = bson_new();
+    BSON_APPEND_INT32(doc, "tid", 1);
+    BSON_APPEND_INT32(doc, "state", 0);
+    bson_t child;
+    BSON_APPEND_DOCUMENT_BEGIN(doc, "result", &child);
+    bson_append_document_end(doc, &child);
+    BSON_APPEND_DOCUMENT_BEGIN(doc, "misc", &child);
+    bson_append_document_end(doc, &child);
+    bson_append_utf8(doc, "refresh_time", -1, "20\xb6\x80", 4);
+    try {
+        trials::mongo::trial_from_bson(doc);
+        fail_msg("accepted");
+    } catch (const Error &e) {
+        assert_int_equal(e.code(), HOPT_EJSON);
+        assert_non_null(strstr(e.what(), "invalid time"));
+    }
+    bson_destroy(doc);
+}
+
 int main() {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(password_with_slash_stays_hidden),
         cmocka_unit_test(redaction_is_structural),
         cmocka_unit_test(oid_lookalikes_round_trip),
+        cmocka_unit_test(integers_beyond_bson_are_refused),
+        cmocka_unit_test(invalid_utf8_in_a_time_is_an_error),
     };
     return cmocka_run_group_tests(tests, nullptr, nullptr);
 }

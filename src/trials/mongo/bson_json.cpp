@@ -33,6 +33,10 @@ void append(bson_t *doc, const std::string &key, const Json &v, int depth) {
     case Json::value_t::boolean: bson_append_bool(doc, k, len, v.get<bool>()); break;
     case Json::value_t::number_integer:
     case Json::value_t::number_unsigned: {
+        // BSON's integers are signed 64-bit: a larger one would come back
+        // negative (found by fuzzing).
+        if (v.is_number_unsigned() && v.get<uint64_t>() > static_cast<uint64_t>(INT64_MAX))
+            fail(HOPT_EINVAL, "field '" + key + "' holds an integer above 2^63 - 1, which BSON cannot store");
         const int64_t i = v.get<int64_t>();
         // int32 where it fits, as pymongo writes Python ints.
         if (i >= INT32_MIN && i <= INT32_MAX) bson_append_int32(doc, k, len, static_cast<int32_t>(i));
@@ -64,7 +68,8 @@ void append(bson_t *doc, const std::string &key, const Json &v, int depth) {
         break;
     }
     case Json::value_t::object: {
-        if (v.size() == 1 && v.contains("$date") && v["$date"].is_number_integer()) {
+        if (v.size() == 1 && v.contains("$date") && v["$date"].is_number_integer() &&
+            !(v["$date"].is_number_unsigned() && v["$date"].get<uint64_t>() > static_cast<uint64_t>(INT64_MAX))) {
             bson_append_date_time(doc, k, len, v["$date"].get<int64_t>());
             break;
         }

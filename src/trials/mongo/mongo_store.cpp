@@ -335,7 +335,9 @@ std::optional<Trial> MongoStore::read_or_skip(const Json &doc) {
     try {
         return read_trial(doc);
     } catch (const Error &e) {
-        const std::string id = doc.contains("_id") ? dump_json(doc["_id"]) : "(none)";
+        // (replace: a document from the server need not hold valid UTF-8)
+        const std::string id =
+            doc.contains("_id") ? doc["_id"].dump(-1, ' ', false, Json::error_handler_t::replace) : "(none)";
         if (skipped_.emplace(id, e.what()).second) {
             const std::string line = "skipping the document with _id " + id + " in " + pool_.address().display +
                                      " jobs: " + e.what() + " (left as it is)";
@@ -632,7 +634,7 @@ int64_t MongoStore::recover_stale(const RecoveryPolicy &policy) {
         Trial t = std::move(*read);
         t.state = kError;
         t.result = Json{{"status", "fail"}};
-        t.error = Json::array({"hopt.WorkerLost", "no heartbeat from " + r.value("owner", Json("?")).dump() + " for " +
+        t.error = Json::array({"hopt.WorkerLost", "no heartbeat from " + r.value("owner", Json("?")).dump(-1, ' ', false, Json::error_handler_t::replace) + " for " +
                                                        std::to_string(static_cast<int>(silent)) + " s; the job was abandoned " +
                                                        std::to_string(attempts) + " times"});
         t.extra["claim"] = k.second;
