@@ -14,6 +14,7 @@ packages=(
   openssl                                       # test certificates for the TLS test
   python3-dev python3-venv                      # the Python binding (HOPT_BUILD_PYTHON)
   faketime                                      # tests: a worker whose clock is off
+  clang-14 libclang-rt-14-dev                   # fuzzing: libFuzzer, ASan/UBSan runtimes (tests/fuzz)
 )
 
 missing=()

@@ -23,4 +23,6 @@ run_suite "release" "$root/build" -DHOPT_BUILD_R=ON -DHOPT_BUILD_LUA=ON -DHOPT_B
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   run_suite "asan+ubsan" "$root/build-asan" -DHOPT_SANITIZE=address,undefined -DHOPT_BUILD_BENCH=OFF \
     -DHOPT_BUILD_LUA=ON -DHOPT_BUILD_PYTHON=ON
+# The libFuzzer targets (clang, ASan + UBSan), briefly: any finding fails.
+FUZZ_SECONDS=${FUZZ_SECONDS:-15} "$root/scripts/fuzz.sh"
 echo "== all tests passed"

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <limits>
 #include <random>
 #include <thread>
 
@@ -165,9 +166,13 @@ Json fmin(const std::shared_ptr<objective::Objective> &objective, const space::S
         pool.emplace(store, registry, threads, poll);
     }
 
+    // Saturating: max_evals may be INT64_MAX (a search bounded by a timeout
+    // or an early stop instead).
+    const int64_t n_points =
+        opts.points_to_evaluate.is_array() ? static_cast<int64_t>(opts.points_to_evaluate.size()) : 0;
+    const int64_t total = std::max<int64_t>(opts.max_evals, n_existing);
     Progress progress(opts.show_progress, sum.count[kDone],
-                      std::max<int64_t>(opts.max_evals, n_existing) +
-                          (opts.points_to_evaluate.is_array() ? static_cast<int64_t>(opts.points_to_evaluate.size()) : 0));
+                      total > std::numeric_limits<int64_t>::max() - n_points ? total : total + n_points);
     int64_t n_queued = 0;
     bool stopped = false, exhausted = false;
     std::string objective_error;

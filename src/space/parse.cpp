@@ -13,6 +13,9 @@ namespace hopt::space {
 
 namespace {
 
+// log(DBL_MAX): exp of anything larger is infinite.
+constexpr double kMaxLog = 709.78;
+
 const char *const kDiscriminators[] = {"hp", "ref", "op", "const", "dict", "list", "tuple"};
 
 struct DistSpec {
@@ -310,12 +313,23 @@ private:
         if (!(p.low < p.high))
             space_error(what + ": low (" + j["low"].dump() + ") must be less than high (" +
                         j["high"].dump() + ")");
+        // Every draw must be a finite number (no store takes infinity).
+        if (!std::isfinite(p.high - p.low)) space_error(what + ": high - low overflows a double");
+        if ((p.dist == Dist::LogUniform || p.dist == Dist::QLogUniform) && p.high > kMaxLog)
+            space_error(what + ": high must be at most 709.78 (exp(high) overflows a double)");
     }
 
     static void gaussian(const Json &j, Param &p, const std::string &what) {
         p.mu = field(j, "mu", what);
         p.sigma = field(j, "sigma", what);
         if (!(p.sigma > 0)) space_error(what + ": sigma must be positive");
+        // Every draw must be a finite number: the normal draws stay within
+        // 12 sigma of mu (found by fuzzing: lognormal with mu = 1.8e20).
+        const double top = p.mu + 12 * p.sigma, bottom = p.mu - 12 * p.sigma;
+        if (!std::isfinite(top) || !std::isfinite(bottom))
+            space_error(what + ": mu +- 12 sigma overflows a double");
+        if ((p.dist == Dist::LogNormal || p.dist == Dist::QLogNormal) && top > kMaxLog)
+            space_error(what + ": mu + 12 sigma must be at most 709.78 (exp of a draw would overflow a double)");
     }
 
     static double quantum(const Json &j, const std::string &what, std::optional<double> dflt) {

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstdio>
 #include <ctime>
+#include <limits>
 
 #include "core/error.hpp"
 
@@ -40,7 +41,9 @@ std::string format_time(int64_t ms) {
 
 std::optional<int64_t> parse_time(const Json &v) {
     if (v.is_null()) return std::nullopt;
-    if (v.is_number_integer()) return v.get<int64_t>();
+    if (v.is_number_integer() &&
+        !(v.is_number_unsigned() && v.get<uint64_t>() > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())))
+        return v.get<int64_t>();
     if (v.is_object() && v.contains("$date")) return parse_time(v["$date"]);
     if (v.is_string()) {
         const std::string s = v;
@@ -54,7 +57,9 @@ std::optional<int64_t> parse_time(const Json &v) {
             return static_cast<int64_t>(timegm(&tm)) * 1000 + (n == 7 ? ms : 0);
         }
     }
-    fail(HOPT_EJSON, "invalid time in trial document: " + v.dump());
+    // (replace: a BSON string need not be valid UTF-8, and the message must
+    // not throw; found by fuzzing)
+    fail(HOPT_EJSON, "invalid time in trial document: " + v.dump(-1, ' ', false, Json::error_handler_t::replace));
 }
 
 namespace {

@@ -88,6 +88,8 @@ RunSummary serve(const std::string &url, const Registry &registry, Options optio
     // the store does.
     store.set_server_timeout(options.server_timeout);
     if (options.log) store.set_outage_log(options.log);
+    // Documents the worker passes over are reported in its own log.
+    if (options.log) store.set_warn(options.log);
     if (options.log)
         options.log("worker " + options.owner + " serving " + store.address().display + ", experiment " +
                     (options.exp_key ? "'" + *options.exp_key + "'" : "any") + ", objectives: " + registry.describe() +

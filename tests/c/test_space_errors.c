@@ -157,6 +157,25 @@ static void bounds_q_and_sigma(void **state) {
     if (failed) fail_msg("%d range checks failed", failed);
 }
 
+/* Spaces whose draws could overflow a double (found by fuzzing: a
+ * lognormal with mu = 1.8e20 drew infinity, which no store takes). */
+static void draws_that_overflow(void **state) {
+    (void)state;
+    const refusal cases[] = {
+        {"{\"hp\": \"lognormal\", \"label\": \"ln\", \"mu\": 184467440737095516151, \"sigma\": 0.5}", HOPT_ESPACE,
+         "'ln'", "overflow"},
+        {"{\"hp\": \"qlognormal\", \"label\": \"ln\", \"mu\": 700, \"sigma\": 1, \"q\": 1}", HOPT_ESPACE, "'ln'",
+         "overflow"},
+        {"{\"hp\": \"loguniform\", \"label\": \"lu\", \"low\": 0, \"high\": 710}", HOPT_ESPACE, "'lu'", "overflow"},
+        {"{\"hp\": \"uniform\", \"label\": \"u\", \"low\": -1e308, \"high\": 1e308}", HOPT_ESPACE, "'u'", "overflow"},
+        {"{\"hp\": \"normal\", \"label\": \"n\", \"mu\": 0, \"sigma\": 1e308}", HOPT_ESPACE, "'n'", "overflow"},
+    };
+    EXPECT_ALL_REFUSED(cases);
+    /* Right at the edge is fine. */
+    hopt_space_free(space_from("{\"hp\": \"loguniform\", \"label\": \"lu\", \"low\": 0, \"high\": 709}"));
+    hopt_space_free(space_from("{\"hp\": \"lognormal\", \"label\": \"ln\", \"mu\": 600, \"sigma\": 9}"));
+}
+
 static void randint_bounds(void **state) {
     (void)state;
     const refusal cases[] = {
@@ -510,6 +529,7 @@ int main(void) {
         cmocka_unit_test(missing_unknown_and_non_numeric_fields),
         cmocka_unit_test(bounds_q_and_sigma),
         cmocka_unit_test(randint_bounds),
+        cmocka_unit_test(draws_that_overflow),
         cmocka_unit_test(choice_and_pchoice_options),
         cmocka_unit_test(duplicate_labels),
         cmocka_unit_test(unknown_distribution_lists_known_ones),

@@ -13,6 +13,10 @@ constexpr int kMaxDepth = 100;
 
 void append(bson_t *doc, const std::string &key, const Json &v, int depth);
 
+bool is_oid_hex(const std::string &s) {
+    return s.size() == 24 && s.find_first_not_of("0123456789abcdef") == std::string::npos;
+}
+
 void append_object(bson_t *doc, const Json &obj, int depth) {
     for (auto it = obj.begin(); it != obj.end(); ++it) {
         if (it.key().find('\0') != std::string::npos) fail(HOPT_EINVAL, "a document key contains NUL");
@@ -29,6 +33,10 @@ void append(bson_t *doc, const std::string &key, const Json &v, int depth) {
     case Json::value_t::boolean: bson_append_bool(doc, k, len, v.get<bool>()); break;
     case Json::value_t::number_integer:
     case Json::value_t::number_unsigned: {
+        // BSON's integers are signed 64-bit: a larger one would come back
+        // negative (found by fuzzing).
+        if (v.is_number_unsigned() && v.get<uint64_t>() > static_cast<uint64_t>(INT64_MAX))
+            fail(HOPT_EINVAL, "field '" + key + "' holds an integer above 2^63 - 1, which BSON cannot store");
         const int64_t i = v.get<int64_t>();
         // int32 where it fits, as pymongo writes Python ints.
         if (i >= INT32_MIN && i <= INT32_MAX) bson_append_int32(doc, k, len, static_cast<int32_t>(i));
@@ -60,12 +68,16 @@ void append(bson_t *doc, const std::string &key, const Json &v, int depth) {
         break;
     }
     case Json::value_t::object: {
-        if (v.size() == 1 && v.contains("$date") && v["$date"].is_number_integer()) {
+        if (v.size() == 1 && v.contains("$date") && v["$date"].is_number_integer() &&
+            !(v["$date"].is_number_unsigned() && v["$date"].get<uint64_t>() > static_cast<uint64_t>(INT64_MAX))) {
             bson_append_date_time(doc, k, len, v["$date"].get<int64_t>());
             break;
         }
+        // Exactly the form from_bson writes (24 lowercase hex digits):
+        // anything else would not read back as written (found by fuzzing:
+        // bson_oid_is_valid looks at the first 24 characters only).
         if (v.size() == 1 && v.contains("$oid") && v["$oid"].is_string() &&
-            bson_oid_is_valid(v["$oid"].get_ref<const std::string &>().c_str(), 24)) {
+            is_oid_hex(v["$oid"].get_ref<const std::string &>())) {
             bson_oid_t oid;
             bson_oid_init_from_string(&oid, v["$oid"].get_ref<const std::string &>().c_str());
             bson_append_oid(doc, k, len, &oid);

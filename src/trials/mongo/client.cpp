@@ -81,14 +81,11 @@ Pool::Pool(const Address &address) : address_(address), retry_(address.display) 
     init_driver();
     bson_error_t error;
     uri_ = mongoc_uri_new_with_error(address_.uri.c_str(), &error);
-    if (!uri_)
-        fail(HOPT_EINVAL, "invalid MongoDB address '" + address_.display +
-                              "': " + security::redact_text(error.message, address_.secrets));
+    if (!uri_) fail(HOPT_EINVAL, "invalid MongoDB address '" + address_.display + "': " + address_.scrub(error.message));
     pool_ = mongoc_client_pool_new_with_error(uri_, &error);
     if (!pool_) {
         mongoc_uri_destroy(uri_);
-        fail(HOPT_EINVAL, "cannot use MongoDB address '" + address_.display +
-                              "': " + security::redact_text(error.message, address_.secrets));
+        fail(HOPT_EINVAL, "cannot use MongoDB address '" + address_.display + "': " + address_.scrub(error.message));
     }
     mongoc_client_pool_set_error_api(pool_, MONGOC_ERROR_API_VERSION_2);
 }

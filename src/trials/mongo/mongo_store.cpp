@@ -271,7 +271,8 @@ void MongoStore::load_all() {
     pending_.clear();
     summary_ = Summary();
     view_stale_ = true;
-    for (const Json &doc : pool_.find(kJobsColl, experiment_filter())) put_in_cache(read_trial(doc));
+    for (const Json &doc : pool_.find(kJobsColl, experiment_filter()))
+        if (std::optional<Trial> t = read_or_skip(doc)) put_in_cache(std::move(*t));
     loaded_ = true;
 }
 
@@ -335,7 +336,12 @@ void MongoStore::refresh_incremental() {
             drop_from_cache(tid);
             continue;
         }
-        Trial t = read_trial(*doc);
+        std::optional<Trial> read = read_or_skip(*doc);
+        if (!read) {
+            drop_from_cache(tid);
+            continue;
+        }
+        Trial &t = *read;
         if ((t.state == kNew || t.state == kRunning) && !queued.count(tid) && !running.count(tid)) {
             // The outcome is recorded before the job is written: a worker
             // may be between the two, or may have died there.
@@ -358,6 +364,33 @@ std::vector<TrialPtr> MongoStore::refresh() {
         else refresh_incremental();
     }
     return snapshot();
+}
+
+std::optional<Trial> MongoStore::read_or_skip(const Json &doc) {
+    try {
+        return read_trial(doc);
+    } catch (const Error &e) {
+        // (replace: a document from the server need not hold valid UTF-8)
+        const std::string id =
+            doc.contains("_id") ? doc["_id"].dump(-1, ' ', false, Json::error_handler_t::replace) : "(none)";
+        if (skipped_.emplace(id, e.what()).second) {
+            const std::string line = "skipping the document with _id " + id + " in " + pool_.address().display +
+                                     " jobs: " + e.what() + " (left as it is)";
+            if (warn_) warn_(line);
+            else std::fprintf(stderr, "hopt: %s\n", line.c_str());
+        }
+        return std::nullopt;
+    }
+}
+
+std::map<std::string, std::string> MongoStore::skipped() {
+    std::lock_guard lock(mu_);
+    return skipped_;
+}
+
+void MongoStore::set_warn(std::function<void(const std::string &)> warn) {
+    std::lock_guard lock(mu_);
+    warn_ = std::move(warn);
 }
 
 Summary MongoStore::poll() {
@@ -440,9 +473,23 @@ std::optional<Trial> MongoStore::reserve(const std::string &owner, const Reserve
         const std::string key = c.value("_id", std::string());
         const int64_t claim_no = int_field(c, "claim");
         if (key.empty() || !claim(key + "/" + std::to_string(claim_no), owner, "reserve")) continue;
-        // This job is ours alone from here: the claim is exclusive. The
-        // running entry comes first, so that from now on a crash leaves a
-        // heartbeat that stops, which recovery notices.
+        // This job is ours alone from here: the claim is exclusive. It is
+        // read before anything is written, so that a document edited into
+        // a shape hopt cannot read is left exactly as it is (and dropped
+        // from the queue, with the reason reported).
+        std::optional<Json> doc = pool_.find_one(kJobsColl, Json{{"_id", key}});
+        if (!doc) fail(HOPT_EDATABASE, "job " + key + " vanished while it was being reserved");
+        std::optional<Trial> read;
+        {
+            std::lock_guard lock(mu_);
+            read = read_or_skip(*doc);
+        }
+        if (!read) {
+            pool_.remove(kQueueColl, Json{{"_id", key}});
+            continue;
+        }
+        // The running entry comes first, so that from now on a crash leaves
+        // a heartbeat that stops, which recovery notices.
         const int64_t tid = int_field(c, "tid");
         pool_.replace(kRunningColl, Json{{"_id", key}},
                       Json{{"_id", key}, {"tid", tid}, {"exp_key", c.value("exp_key", Json(nullptr))},
@@ -454,13 +501,13 @@ std::optional<Trial> MongoStore::reserve(const std::string &owner, const Reserve
                      Json{{"$set", Json{{"state", kRunning}, {"owner", owner}, {"book_time", now}, {"refresh_time", now},
                                         {"result", Json{{"status", "running"}}}}},
                           {"$inc", Json{{"version", 1}}}});
-        std::optional<Json> doc = pool_.find_one(kJobsColl, Json{{"_id", key}});
-        if (!doc) {
-            fail(HOPT_EDATABASE, "job " + key + " vanished while it was being reserved");
-        }
-        Trial t = read_trial(*doc);
+        // What the update wrote, without reading the job again.
+        Trial t = std::move(*read);
         t.state = kRunning;
         t.owner = owner;
+        t.book_time = t.refresh_time = now["$date"].get<int64_t>();
+        t.result = Json{{"status", "running"}};
+        ++t.version;
         t.extra["claim"] = claim_no;
         return t;
     }
@@ -644,10 +691,15 @@ int64_t MongoStore::recover_stale(const RecoveryPolicy &policy) {
             requeue(*doc, k.second + 1, attempts);
             continue;
         }
-        Trial t = read_trial(*doc);
+        std::optional<Trial> read = read_or_skip(*doc);  // mu_ is held
+        if (!read) {  // edited by hand while it ran: left as it is
+            pool_.remove(kRunningColl, Json{{"_id", key}, {"claim", k.second}});
+            continue;
+        }
+        Trial t = std::move(*read);
         t.state = kError;
         t.result = Json{{"status", "fail"}};
-        t.error = Json::array({"hopt.WorkerLost", "no heartbeat from " + r.value("owner", Json("?")).dump() + " for " +
+        t.error = Json::array({"hopt.WorkerLost", "no heartbeat from " + r.value("owner", Json("?")).dump(-1, ' ', false, Json::error_handler_t::replace) + " for " +
                                                        std::to_string(static_cast<int>(silent)) + " s; the job was abandoned " +
                                                        std::to_string(attempts) + " times"});
         t.extra["claim"] = k.second;

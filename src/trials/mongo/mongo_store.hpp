@@ -19,6 +19,8 @@
 #include <mutex>
 #include <set>
 
+#include <functional>
+
 #include "core/clock.hpp"
 #include "trials/mongo/client.hpp"
 #include "trials/store.hpp"
@@ -54,6 +56,14 @@ public:
 
     const Address &address() const { return pool_.address(); }
 
+    // Documents of this experiment in `jobs` that are not trials hopt can
+    // read (edited by hand into another shape, or not hopt's at all), by
+    // _id (as JSON text), with the reason. They are left as they are in
+    // the database and skipped by refresh, poll and reserve; each is
+    // reported once through `warn` (default: a line on stderr).
+    std::map<std::string, std::string> skipped();
+    void set_warn(std::function<void(const std::string &)> warn);
+
 private:
     // The experiment filter: {exp_key: key} (null for hyperopt's None).
     Json experiment_filter() const;
@@ -65,6 +75,9 @@ private:
     void bump_generation();
     void refresh_incremental();
     void put_in_cache(Trial t);
+    // read_trial, or nullopt for a document hopt cannot read (recorded in
+    // skipped_ and reported once). Called with mu_ held.
+    std::optional<Trial> read_or_skip(const Json &doc);
     void drop_from_cache(int64_t tid);
     // Bring a job document in line with its recorded outcome (after a lost
     // race or a crash between the outcome and the job write).
@@ -116,6 +129,8 @@ private:
     double last_observed_ = -1e9;          // when recovery last read the server
     uint64_t outages_seen_ = 0;            // pool_.retry().outages() as of then
     std::map<std::string, std::pair<int, double>> recovery_rounds_;  // see claim_recovery
+    std::map<std::string, std::string> skipped_;  // read_or_skip's refusals
+    std::function<void(const std::string &)> warn_;
     Stopwatch clock_;
 };
 

@@ -1,6 +1,8 @@
 #include "trials/mongo/url.hpp"
 
+#include <algorithm>
 #include <cctype>
+#include <vector>
 
 #include "core/error.hpp"
 #include "security/redact.hpp"
@@ -33,8 +35,22 @@ bool has_option(const std::string &query, const std::string &key) {
     return lower(q).find(lower(k)) != std::string::npos;
 }
 
-[[noreturn]] void bad(const std::string &text, const std::string &why) {
-    fail(HOPT_EINVAL, "invalid MongoDB address '" + security::redact_url(text) + "': " + why);
+// The message shows the address redacted. A reason may quote a part of the
+// address (`quoted`) only when redaction hid nothing: in a malformed address
+// the parts are ambiguous, and a password holding an unescaped '/', '?' or
+// ':' would otherwise show up as a "host", "port" or "collection".
+[[noreturn]] void bad(const std::string &text, const std::string &why, const std::string &quoted = "") {
+    const std::string shown = redact(text);
+    std::string msg = "invalid MongoDB address '" + shown + "': " + why;
+    if (!quoted.empty() && shown == text) msg += " ('" + quoted + "')";
+    fail(HOPT_EINVAL, msg);
+}
+
+bool valid_scheme(const std::string &s) {
+    if (s.empty() || !std::isalpha(static_cast<unsigned char>(s[0]))) return false;
+    for (char c : s)
+        if (!std::isalnum(static_cast<unsigned char>(c)) && c != '+' && c != '-' && c != '.') return false;
+    return true;
 }
 
 // host[:port] list check: non-empty hosts, numeric ports in range.
@@ -49,9 +65,9 @@ void check_hosts(const std::string &text, const std::string &hosts) {
         bool has_port = false;
         if (h[0] == '[') {  // [IPv6]:port
             const size_t close = h.find(']');
-            if (close == std::string::npos) bad(text, "unclosed '[' in host '" + h + "'");
+            if (close == std::string::npos) bad(text, "unclosed '[' in a host", h);
             if (close + 1 < h.size()) {
-                if (h[close + 1] != ':') bad(text, "unexpected text after ']' in host '" + h + "'");
+                if (h[close + 1] != ':') bad(text, "unexpected text after ']' in a host", h);
                 port = h.substr(close + 2);
                 has_port = true;
             }
@@ -62,7 +78,7 @@ void check_hosts(const std::string &text, const std::string &hosts) {
         }
         if (has_port && (port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos ||
                          std::stoi(port) < 1 || std::stoi(port) > 65535))
-            bad(text, "port '" + port + "' is not a number in 1..65535");
+            bad(text, "a port is not a number in 1..65535", port);
         if (comma == std::string::npos) break;
         start = comma + 1;
     }
@@ -76,6 +92,27 @@ std::string with_defaults(const std::string &base, std::string query) {
 
 }  // namespace
 
+std::string redact(const std::string &text) {
+    // Conservative on purpose: messages about malformed addresses use this,
+    // and there the parts are ambiguous. Hidden: the whole user information
+    // (from the scheme to the last '@', as passwords may hold '@', '/' or
+    // ':' unescaped) and the whole query (tlsCertificateKeyFilePassword,
+    // authMechanismProperties...).
+    std::vector<bool> hide(text.size(), false);
+    const size_t sep = text.find("://");
+    const size_t from = sep != std::string::npos && valid_scheme(text.substr(0, sep)) ? sep + 3 : 0;
+    if (const size_t at = text.rfind('@'); at != std::string::npos && at > from)
+        std::fill(hide.begin() + static_cast<std::ptrdiff_t>(from), hide.begin() + static_cast<std::ptrdiff_t>(at), true);
+    if (const size_t q = text.find('?'); q != std::string::npos && q + 1 < text.size())
+        std::fill(hide.begin() + static_cast<std::ptrdiff_t>(q + 1), hide.end(), true);
+    std::string out;
+    for (size_t i = 0; i < text.size(); ++i) {
+        if (!hide[i]) out += text[i];
+        else if (i == 0 || !hide[i - 1]) out += "***";
+    }
+    return out;
+}
+
 Address parse_address(const std::string &text) {
     if (text.empty()) bad(text, "it is empty");
     std::string scheme, rest;
@@ -88,7 +125,7 @@ Address parse_address(const std::string &text) {
         rest = text.substr(sep + 3);
     }
     if (scheme != "" && scheme != "mongo" && scheme != "mongodb")
-        bad(text, "unknown scheme '" + scheme + "' (use mongo://host:port/db/jobs or mongodb://...)");
+        bad(text, "unknown scheme (use mongo://host:port/db/jobs or mongodb://...)", scheme);
 
     std::string query;
     if (const size_t q = rest.find('?'); q != std::string::npos) {
@@ -103,6 +140,9 @@ Address parse_address(const std::string &text) {
     const std::string path = slash == std::string::npos ? "" : rest.substr(slash + 1);
     const size_t at = authority.rfind('@');
     const std::string hosts = at == std::string::npos ? authority : authority.substr(at + 1);
+    if (path.find('@') != std::string::npos)
+        bad(text, "'@' after the host: percent-encode '/', '?', '@' and ':' in the user name and password "
+                  "(e.g. '/' as %2F)");
     check_hosts(text, hosts);
 
     Address a;
@@ -117,15 +157,43 @@ Address parse_address(const std::string &text) {
         if (a.database.empty()) bad(text, "no database: use host:port/db" + std::string(scheme.empty() ? "" : "/jobs"));
         if (scheme == "mongo" && collection != "jobs")
             bad(text, collection.empty() ? "the database name must be followed by /jobs, as in mongo://host:port/db/jobs"
-                                         : "the collection must be 'jobs', not '" + collection + "'");
+                                         : "the collection must be 'jobs'", collection);
         if (scheme.empty() && !collection.empty() && collection != "jobs")
-            bad(text, "expected host:port/db, got a collection '" + collection + "'");
+            bad(text, "expected host:port/db, got a collection", collection);
     }
-    if (!valid_db_name(a.database)) bad(text, "'" + a.database + "' is not a valid database name");
+    if (!valid_db_name(a.database)) bad(text, "not a valid database name", a.database);
     a.uri = with_defaults("mongodb://" + authority + "/" + a.database, query);
-    a.display = security::redact_url("mongodb://" + authority + "/" + a.database);
-    a.secrets = security::secrets_of(text);
+    a.display = redact("mongodb://" + authority + "/" + a.database);
+    // What the driver's own messages might quote (it names a password that
+    // holds unescaped characters): the user information and option values.
+    if (at != std::string::npos) {
+        const std::string userinfo = authority.substr(0, at);
+        const size_t colon = userinfo.find(':');
+        a.secrets.push_back(userinfo);
+        a.secrets.push_back(userinfo.substr(0, colon));
+        if (colon != std::string::npos) a.secrets.push_back(userinfo.substr(colon + 1));
+    }
+    for (size_t start = 0; start < query.size();) {
+        size_t end = query.find_first_of("&;", start);
+        if (end == std::string::npos) end = query.size();
+        if (const size_t eq = query.find('=', start); eq < end) a.secrets.push_back(query.substr(eq + 1, end - eq - 1));
+        start = end + 1;
+    }
+    // and the password percent-decoded, as the driver may quote it.
+    for (std::string &s : security::secrets_of(text)) a.secrets.push_back(std::move(s));
     return a;
+}
+
+std::string Address::scrub(std::string message) const {
+    // Addresses and secret options anywhere in the text, then this address's
+    // own secrets wherever they appear.
+    message = security::redact_text(std::move(message), {});
+    for (const std::string &secret : secrets) {
+        if (secret.empty()) continue;
+        for (size_t p = message.find(secret); p != std::string::npos; p = message.find(secret, p + 3))
+            message.replace(p, secret.size(), "***");
+    }
+    return message;
 }
 
 }  // namespace hopt::trials::mongo

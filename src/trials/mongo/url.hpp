@@ -13,14 +13,19 @@ namespace hopt::trials::mongo {
 struct Address {
     std::string uri;       // for the driver, with hopt's default timeouts added
     std::string database;  // where the jobs collection lives
-    std::string display;   // for messages and logs: the password replaced by ***
-    // The password and secret option values, which no message may show:
-    // driver messages go through security::redact_text(msg, secrets).
-    std::vector<std::string> secrets;
+    std::string display;   // for messages and logs: user information replaced by ***
+    std::vector<std::string> secrets;  // user, password, option values
+
+    // `message` (e.g. the driver's) with every secret replaced by ***.
+    std::string scrub(std::string message) const;
 };
 
-// Error(HOPT_EINVAL) naming the problem (never the password) for an address
-// that is not one of the forms above.
+// Error(HOPT_EINVAL) naming the problem (never the user information or the
+// options' values) for an address that is not one of the forms above.
 Address parse_address(const std::string &text);
+
+// `text` with its user information (user:password) and its query replaced by
+// *** (for messages about bad input).
+std::string redact(const std::string &text);
 
 }  // namespace hopt::trials::mongo
