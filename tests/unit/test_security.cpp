@@ -262,8 +262,13 @@ void passwords_never_reach_messages(void **) {
         assert_lacks(msg, "secret@");
         assert_contains(msg, "***");
     }
-    const trials::mongo::Address a = trials::mongo::parse_address("mongodb://u:top/secret@h:1/db?authSource=admin");
-    assert_string_equal(a.display.c_str(), "mongodb://u:***@h:1/db");
+    // A password must be percent-encoded (as MongoDB's URI format says): one
+    // holding '/' is refused, and the display of a good address hides the
+    // whole user information.
+    assert_contains(error_of([&] { trials::mongo::parse_address("mongodb://u:top/secret@h:1/db"); }, HOPT_EINVAL),
+                    "percent-encode");
+    const trials::mongo::Address a = trials::mongo::parse_address("mongodb://u:top%2Fsecret@h:1/db?authSource=admin");
+    assert_string_equal(a.display.c_str(), "mongodb://***@h:1/db");
     assert_string_equal(a.database.c_str(), "db");
 }
 

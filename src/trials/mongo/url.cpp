@@ -132,10 +132,9 @@ Address parse_address(const std::string &text) {
         query = rest.substr(q + 1);
         rest = rest.substr(0, q);
     }
-    // The host list starts after the last '@', so that an unescaped '@' or
-    // '/' in a password is never taken for a host or a path (and quoted).
-    const size_t userinfo_end = rest.rfind('@');
-    const size_t slash = rest.find('/', userinfo_end == std::string::npos ? 0 : userinfo_end);
+    // A password holding an unescaped '/' ends the authority early: the
+    // address is refused below, and bad() quotes none of it.
+    const size_t slash = rest.find('/');
     const std::string authority = rest.substr(0, slash);
     const std::string path = slash == std::string::npos ? "" : rest.substr(slash + 1);
     const size_t at = authority.rfind('@');
