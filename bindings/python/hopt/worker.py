@@ -54,8 +54,14 @@ class StopFlag:
 
 def run(mongo, exp_key=None, poll_interval=0.1, max_jobs=None, max_consecutive_failures=4,
         reserve_timeout=120.0, last_job_timeout=None, workdir=None, isolation="process", log=None,
-        stop=None):
-    """Serve trials until a stop condition holds; returns the number evaluated."""
+        stop=None, key_file=None, allow=(), insecure=False):
+    """Serve trials until a stop condition holds; returns the number evaluated.
+
+    Only experiments signed with the shared key (key_file, default
+    $HOPT_KEY_FILE or ~/.config/hopt/key) are run, and of those only
+    objectives matching one of the `allow` globs when any are given: a name
+    is resolved to code only after that check (docs/threat-model.md).
+    insecure=True turns the check off, for databases no one else can write."""
     registry = capi.hopt_registry_new()
     capi.hopt_py_registry_set_resolver(registry, Resolver())
     opts = capi.hopt_worker_options_new()
@@ -72,6 +78,12 @@ def run(mongo, exp_key=None, poll_interval=0.1, max_jobs=None, max_consecutive_f
         capi.hopt_worker_options_set_workdir(opts, workdir)
     capi.hopt_worker_options_set_isolation(
         opts, capi.HOPT_ISOLATE_PROCESS if isolation == "process" else capi.HOPT_ISOLATE_NONE)
+    if key_file is not None:
+        capi.hopt_worker_options_set_key_file(opts, key_file)
+    for pattern in allow:
+        capi.hopt_worker_options_allow_objective(opts, pattern)
+    if insecure:
+        capi.hopt_worker_options_set_insecure(opts, 1)
     if log is not None:
         capi.hopt_py_worker_options_set_log(opts, lambda line: log(line) or 0)
     if stop is not None:
@@ -93,6 +105,12 @@ def main(argv=None):
     ap.add_argument("--workdir", default=None)
     ap.add_argument("--isolation", choices=["process", "none"], default="process",
                     help="run each trial in a child process (default) or in the worker itself")
+    ap.add_argument("--key-file", default=None,
+                    help="the key experiments must be signed with (default $HOPT_KEY_FILE or ~/.config/hopt/key)")
+    ap.add_argument("--allow", action="append", default=[], metavar="GLOB",
+                    help="serve only objectives whose name matches (repeatable)")
+    ap.add_argument("--insecure", action="store_true",
+                    help="run unsigned experiments too (only for a database no one else can write)")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
     sys.path.insert(0, os.getcwd())  # objectives of the directory the worker runs in, as python -m does
@@ -103,7 +121,7 @@ def main(argv=None):
         jobs = run(args.mongo, exp_key=args.exp_key, poll_interval=args.poll_interval, max_jobs=args.max_jobs,
                    max_consecutive_failures=args.max_consecutive_failures, reserve_timeout=args.reserve_timeout,
                    last_job_timeout=args.last_job_timeout, workdir=args.workdir, isolation=args.isolation,
-                   stop=stop)
+                   stop=stop, key_file=args.key_file, allow=args.allow, insecure=args.insecure)
     except Exception as e:
         print("hopt-mongo-worker: %s" % e, file=sys.stderr)
         return 1

@@ -160,6 +160,48 @@ def test_worker_leaves_trials_it_cannot_import(db):
     assert any("not_a_module_here:fn" in line for line in lines)
 
 
+def test_worker_refuses_an_experiment_signed_with_another_key(db, tmp_path):
+    # The attack of docs/threat-model.md against the resolver: whoever can
+    # write to the database (here, a driver with a key of its own) queues a
+    # job naming os.system with a shell command for its point. The worker,
+    # whose key differs, must refuse it before resolving the name to code.
+    from hopt import capi
+
+    marker = tmp_path / "pwned"
+    trials = MongoTrials("mongo://%s/%s/jobs" % (HOST, db), exp_key="attack")
+    opts = capi.hopt_fmin_options_new()
+    capi.hopt_fmin_options_set_show_progress(opts, 0)
+    capi.hopt_fmin_options_set_timeout(opts, 0.5)
+    capi.hopt_fmin_options_set_key_file(opts, str(tmp_path / "attacker-key"))
+    handle = capi.hopt_py_objective_new("os:system", lambda point, result: 0)
+    space = hopt._space.compile_space(hp.choice("cmd", ["touch %s" % marker]))
+    try:
+        capi.hopt_fmin(handle, space.handle, capi.hopt_algo_new("rand"), 1, trials._handle, opts)
+    except hopt.exceptions.HoptError:
+        pass  # no worker: nothing finished before the timeout
+    (doc,) = json.loads(capi.hopt_trials_export(trials._handle))
+    doc.pop("_id", None)
+    doc.update(tid=100, state=hopt.JOB_STATE_NEW)
+    doc["misc"].update(tid=100, idxs={"cmd": [100]})
+    capi.hopt_trials_import(trials._handle, json.dumps([doc]))
+
+    lines = []
+    ran = hopt.worker.run("%s/%s" % (HOST, db), poll_interval=0.05, reserve_timeout=1.0, isolation="none",
+                          log=lines.append)
+    assert ran == 0
+    assert not marker.exists()
+    assert trials.count_by_state_unsynced(hopt.JOB_STATE_NEW) == 1  # left for a worker with that key
+    assert any("refused" in line and "another key" in line for line in lines), lines
+
+    # An allow-list refuses even a validly signed experiment's objective.
+    lines.clear()
+    ran = hopt.worker.run("%s/%s" % (HOST, db), poll_interval=0.05, reserve_timeout=1.0, isolation="none",
+                          log=lines.append, key_file=str(tmp_path / "attacker-key"), allow=["objectives:*"])
+    assert ran == 0
+    assert not marker.exists()
+    assert any("refused" in line for line in lines), lines
+
+
 def test_ctrl_c_ends_an_fmin_waiting_for_workers(db):
     # No worker serves this experiment: fmin waits in C until SIGINT arrives,
     # then raises KeyboardInterrupt in the caller, as Python code would.
