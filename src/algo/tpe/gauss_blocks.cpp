@@ -203,11 +203,16 @@ template <bool kRescale, class Table>
 // the bound over every remaining block is below the cut. (No lambdas in
 // these bodies: GCC would compile them for the baseline target only.)
 template <bool kRescale, class Table>
-[[gnu::always_inline]] inline Sum sum_blocks(const GaussBlocks &g, double y, Sum sum, Table table) {
+[[gnu::always_inline]] inline Sum sum_blocks(const GaussBlocks &g, double y, Sum sum, Table table, bool near_only) {
     if (g.n == 0) return sum;
     const double cut = g.cut;
     const size_t nb = g.blocks(), home = g.home(y);
     add_any<kRescale>(g, home, y, sum, table);
+    if (near_only) {
+        for (size_t b = home + 1; b < nb && g.near(b, g.mu_lo[b] - y); ++b) add_any<kRescale>(g, b, y, sum, table);
+        for (size_t b = home; b-- > 0 && g.near(b, y - g.mu_hi[b]);) add_any<kRescale>(g, b, y, sum, table);
+        return sum;
+    }
     double floor = sum.m + log_lower(sum.s) - cut;
     for (size_t b = home + 1; b < nb; ++b) {
         const double d = std::max(0.0, g.mu_lo[b] - y);
@@ -227,13 +232,14 @@ template <bool kRescale, class Table>
 }
 
 template <class Table>
-[[gnu::always_inline]] inline double log_sum_body(const GaussBlocks &g, double y, Table table) {
+[[gnu::always_inline]] inline double log_sum_body(const GaussBlocks &g, double y, Table table, Reach reach) {
     const double z = (y - g.out_mu) * g.out_h, prior = -(z * z);
+    const bool near_only = reach == Reach::Near;
     if (g.out_lw > 0 && prior >= -600) {
-        const Sum sum = sum_blocks<false>(g, y, Sum{prior, g.out_lw}, table);
+        const Sum sum = sum_blocks<false>(g, y, Sum{prior, g.out_lw}, table, near_only);
         if (sum.s > 1e-250) return sum.m + std::log(sum.s);
     }
-    const Sum sum = sum_blocks<true>(g, y, g.out_lw > 0 ? Sum{prior, g.out_lw} : Sum{-INFINITY, 0}, table);
+    const Sum sum = sum_blocks<true>(g, y, g.out_lw > 0 ? Sum{prior, g.out_lw} : Sum{-INFINITY, 0}, table, near_only);
     return sum.s > 0 ? sum.m + std::log(sum.s) : -INFINITY;
 }
 
@@ -243,20 +249,22 @@ template <class Table>
 
 namespace simd {
 
-double log_sum_generic(const GaussBlocks &g, double y) { return log_sum_body(g, y, LaneTable{}); }
+double log_sum_generic(const GaussBlocks &g, double y, Reach reach) { return log_sum_body(g, y, LaneTable{}, reach); }
 
 // The same code compiled for AVX2: four lanes per instruction instead of two,
 // and the exp table read by a gather (the same values).
 #ifdef HOPT_HAVE_AVX2_VARIANT
-HOPT_SIMD_AVX2_TARGET double log_sum_avx2(const GaussBlocks &g, double y) { return log_sum_body(g, y, GatherTable{}); }
+HOPT_SIMD_AVX2_TARGET double log_sum_avx2(const GaussBlocks &g, double y, Reach reach) {
+    return log_sum_body(g, y, GatherTable{}, reach);
+}
 #else
-double log_sum_avx2(const GaussBlocks &g, double y) { return log_sum_body(g, y, LaneTable{}); }
+double log_sum_avx2(const GaussBlocks &g, double y, Reach reach) { return log_sum_body(g, y, LaneTable{}, reach); }
 #endif
 
 }  // namespace simd
 
-double log_sum(const GaussBlocks &g, double y) {
-    return simd::active() == simd::Isa::Avx2 ? simd::log_sum_avx2(g, y) : simd::log_sum_generic(g, y);
+double log_sum(const GaussBlocks &g, double y, Reach reach) {
+    return simd::active() == simd::Isa::Avx2 ? simd::log_sum_avx2(g, y, reach) : simd::log_sum_generic(g, y, reach);
 }
 
 }  // namespace hopt::algo::tpe

@@ -11,6 +11,7 @@
 // around the candidate instead of all of them.
 #pragma once
 
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -58,17 +59,30 @@ struct GaussBlocks {
     double bound_left(size_t b, double d) const { return left_log_lw[b] - (d * left_h_min[b]) * (d * left_h_min[b]); }
     // Terms below e^-cut of the running sum are negligible (see above).
     double cut = 0;
+    // Whether block b, at distance d >= 0, is within kNearSigmas of the
+    // widest sigma in it: what Reach::Near sums.
+    bool near(size_t b, double d) const { return d * h_min[b] <= kNearSigmas * M_SQRT1_2; }
+    static constexpr double kNearSigmas = 2.0;
 };
+
+// How much of the sum to add up: every block that can matter, or only the
+// outside component, y's home block and the blocks around it within two
+// sigmas of y (about 95% of a density made of many close components). The
+// full sum adds all of those terms unless they are negligible (less than
+// e^-32 of it), so the partial one is a lower bound to within e^-32 and
+// rounding, at a fraction of the cost.
+enum class Reach { All, Near };
 
 // The log-sum above at y, -inf when every term is 0. Bit-identical on every
 // target: the SIMD variants run the same lane-wise IEEE operations in the
-// same order, and pruning depends only on the data.
-double log_sum(const GaussBlocks &g, double y);
+// same order, and pruning depends only on the data. With Reach::Near, the
+// lower bound above (-inf when it says nothing).
+double log_sum(const GaussBlocks &g, double y, Reach reach = Reach::All);
 
 namespace simd {
 // The variants behind log_sum (simd.hpp), for tests.
-double log_sum_generic(const GaussBlocks &g, double y);
-double log_sum_avx2(const GaussBlocks &g, double y);
+double log_sum_generic(const GaussBlocks &g, double y, Reach reach = Reach::All);
+double log_sum_avx2(const GaussBlocks &g, double y, Reach reach = Reach::All);
 }  // namespace simd
 
 }  // namespace hopt::algo::tpe

@@ -96,6 +96,21 @@ ParzenMixture as_parzen(const Mixture &m) {
     return p;
 }
 
+// The estimator's components as accepted_mass reads them: a ParzenMixture's,
+// or those a NormalMixture kept.
+struct Components {
+    size_t n, prior_pos;
+    const double *mus, *sigmas, *weights;
+    double prior_mu, prior_sigma, prior_weight, widest;
+    explicit Components(const ParzenMixture &m)
+        : n(m.n), prior_pos(m.prior_pos), mus(m.mus.data()), sigmas(m.sigmas.data()), weights(m.weights.data()),
+          prior_mu(m.prior_mu), prior_sigma(m.prior_sigma), prior_weight(m.prior_weight), widest(m.widest) {}
+    Components(size_t n, size_t prior_pos, const double *mus, const double *sigmas, const double *weights,
+               double prior_mu, double prior_sigma, double prior_weight, double widest)
+        : n(n), prior_pos(prior_pos), mus(mus), sigmas(sigmas), weights(weights), prior_mu(prior_mu),
+          prior_sigma(prior_sigma), prior_weight(prior_weight), widest(widest) {}
+};
+
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wpsabi"
 
@@ -147,9 +162,9 @@ ParzenMixture as_parzen(const Mixture &m) {
 // prior at prior_pos); with `cumulative`, also every partial sum. Means are
 // sorted, so only components within 9 times the widest sigma of a bound
 // need their tails; the others add their weight.
-[[gnu::always_inline]] inline double accepted_mass_body(const ParzenMixture &m, Bounds b, double *cumulative) {
+[[gnu::always_inline]] inline double accepted_mass_body(const Components &m, Bounds b, double *cumulative) {
     const size_t n = m.n, p = m.prior_pos;
-    const double *w = m.weights.data(), *mu = m.mus.data(), *sigma = m.sigmas.data();
+    const double *w = m.weights, *mu = m.mus, *sigma = m.sigmas;
     const double prior = m.prior_weight * mass_inside(b.low, b.high, m.prior_mu, m.prior_sigma);
     double acc = 0;
     if (cumulative) {
@@ -168,14 +183,14 @@ ParzenMixture as_parzen(const Mixture &m) {
     return add_range(w, mu, sigma, p, n, near_lo, near_hi, b, acc);
 }
 
-double accepted_mass_generic(const ParzenMixture &m, Bounds b, double *cumulative) {
+double accepted_mass_generic(const Components &m, Bounds b, double *cumulative) {
     return accepted_mass_body(m, b, cumulative);
 }
-HOPT_SIMD_AVX2_TARGET double accepted_mass_avx2(const ParzenMixture &m, Bounds b, double *cumulative) {
+HOPT_SIMD_AVX2_TARGET double accepted_mass_avx2(const Components &m, Bounds b, double *cumulative) {
     return accepted_mass_body(m, b, cumulative);
 }
 
-double accepted_mass(const ParzenMixture &m, Bounds b, double *cumulative) {
+double accepted_mass(const Components &m, Bounds b, double *cumulative) {
     return simd::active() == simd::Isa::Avx2 ? accepted_mass_avx2(m, b, cumulative)
                                              : accepted_mass_generic(m, b, cumulative);
 }
@@ -247,12 +262,22 @@ void NormalMixture::assign(ParzenMixture &&m, std::optional<Bounds> bounds, Mixt
     prior_pos_ = m.prior_pos;
     const size_t k = m.n + 1;  // with the prior
 
-    // The truncation's normaliser and the sampler's cumulative weights.
+    // The truncation's normaliser and the sampler's cumulative weights. The
+    // normaliser can wait (MixtureUse::normalise) when nothing samples: the
+    // prior alone bounds it from below.
     pick_.clear();
     if (use.sample) pick_.resize(k);
     log_p_accept_ = 0.0;
-    if (bounds_) {
-        log_p_accept_ = std::log(accepted_mass(m, *bounds_, use.sample ? pick_.data() : nullptr));
+    widest_ = m.widest;
+    const bool wait = bounds_ && !use.sample && !use.normalise;
+    const double prior_inside =
+        wait ? m.prior_weight * mass_inside(bounds_->low, bounds_->high, m.prior_mu, m.prior_sigma) : 0.0;
+    normalised_ = !wait || !(prior_inside > 0);
+    if (bounds_ && normalised_) {
+        log_p_accept_ = std::log(accepted_mass(Components(m), *bounds_, use.sample ? pick_.data() : nullptr));
+    } else if (bounds_) {
+        log_p_accept_ = NAN;  // every score that needs it says so until normalise()
+        log_p_accept_floor_ = std::log(prior_inside);
     } else if (use.sample) {
         double acc = 0;
         for (size_t i = 0; i < m.prior_pos; ++i) pick_[i] = acc += m.weights[i];
@@ -272,10 +297,25 @@ void NormalMixture::assign(ParzenMixture &&m, std::optional<Bounds> bounds, Mixt
     log_scale_ = std::log(scale) + math::kLogSqrt2Pi;
     density_.mu.swap(m.mus);
     fill_blocks(m.n, m.sigmas.data(), m.weights.data(), scale, m.prior_mu, m.prior_sigma, m.prior_weight, density_);
-    if (use.sample) {
+    if (use.sample || !normalised_) {
         sigmas_.swap(m.sigmas);
         weights_.swap(m.weights);
     }
+}
+
+void NormalMixture::normalise() {
+    if (normalised_) return;
+    const Components kept(density_.n, prior_pos_, density_.mu.data(), sigmas_.data(), weights_.data(), prior_mu_,
+                          prior_sigma_, prior_weight_, widest_);
+    log_p_accept_ = std::log(accepted_mass(kept, *bounds_, nullptr));
+    normalised_ = true;
+}
+
+double NormalMixture::normaliser(Lpdf kind) const { return kind == Lpdf::Log ? 0.0 : log_p_accept_; }
+
+double NormalMixture::normaliser_floor(Lpdf kind) const {
+    if (kind == Lpdf::Log) return 0.0;
+    return normalised_ ? log_p_accept_ : log_p_accept_floor_;
 }
 
 // Bin masses cost two tails per component: components with the same mean
@@ -316,12 +356,12 @@ NormalMixture::Component NormalMixture::component(size_t i) const {
     return {density_.mu[j], sigmas_[j], weights_[j]};
 }
 
-double NormalMixture::log_density(double y) const { return log_sum(density_, y) - log_scale_; }
+double NormalMixture::log_density(double y, Reach reach) const { return log_sum(density_, y, reach) - log_scale_; }
 
 // Bin masses need erfc per component, so, as for densities, only blocks
 // that can matter are summed: a component at distance d from the bin holds
 // at most exp(-(d / sigma)^2 / 2) of its weight there.
-double NormalMixture::mass_sum(double lo, double hi) const {
+double NormalMixture::mass_sum(double lo, double hi, Reach reach) const {
     const GaussBlocks &g = masses_;
     const double *sigma = mass_sigmas_.data();
     double total = g.out_lw > 0 ? g.out_lw * mass(lo, hi, g.out_mu, prior_sigma_) : 0.0;
@@ -341,6 +381,11 @@ double NormalMixture::mass_sum(double lo, double hi) const {
     };
     const size_t nb = g.blocks(), home = g.home(0.5 * (lo + hi));
     add_block(home);
+    if (reach == Reach::Near) {
+        for (size_t b = home + 1; b < nb && g.near(b, std::max(0.0, g.mu_lo[b] - hi)); ++b) add_block(b);
+        for (size_t b = home; b-- > 0 && g.near(b, std::max(0.0, lo - g.mu_hi[b]));) add_block(b);
+        return total;
+    }
     double floor = std::log(total) - cut;
     for (size_t b = home + 1; b < nb; ++b) {
         const double d = std::max(0.0, g.mu_lo[b] - hi);
@@ -376,33 +421,46 @@ double NormalMixture::sample(Rng &rng) const {
     return truncated_normal(c.mu, c.sigma, bounds_->low, bounds_->high, inside, rng);
 }
 
-double NormalMixture::lpdf(double x) const { return log_density(x) - log_p_accept_; }
+double NormalMixture::lpdf(double x) const { return lpdf_as(Lpdf::Plain, x, 0.0); }
+double NormalMixture::lpdf_q(double x, double q) const { return lpdf_as(Lpdf::Q, x, q); }
+double NormalMixture::lpdf_log(double x) const { return lpdf_as(Lpdf::Log, x, 0.0); }
+double NormalMixture::lpdf_log_q(double x, double q) const { return lpdf_as(Lpdf::LogQ, x, q); }
 
-double NormalMixture::lpdf_q(double x, double q) const {
-    double hi = x + q / 2, lo = x - q / 2;
-    if (bounds_) {
-        hi = std::min(hi, bounds_->high);
-        lo = std::max(lo, bounds_->low);
-    }
-    return std::log(mass_sum(lo, hi)) - log_p_accept_;
+double NormalMixture::lpdf_as(Lpdf kind, double x, double q, Reach reach) const {
+    return unnormalised(kind, x, q, reach) - normaliser(kind);
 }
 
-double NormalMixture::lpdf_log(double x) const {
-    // LGMM1_lpdf: sum of weighted lognormal densities, not renormalised for
-    // the bounds (as hyperopt): the normal mixture's density at log(x) / x.
-    if (!(x > 0)) return -INFINITY;  // no mass at or below zero
-    const double lx = std::log(x);
-    return log_density(lx) - lx;
-}
-
-double NormalMixture::lpdf_log_q(double x, double q) const {
-    double hi = x + q / 2, lo = x - q / 2;
-    if (bounds_) {
-        hi = std::min(hi, std::exp(bounds_->high));
-        lo = std::max(lo, std::exp(bounds_->low));
+double NormalMixture::unnormalised(Lpdf kind, double x, double q, Reach reach) const {
+    switch (kind) {
+    case Lpdf::Plain: return log_density(x, reach);
+    case Lpdf::Q: {
+        // GMM1_lpdf with q: the mass of the bin around x, inside the bounds.
+        double hi = x + q / 2, lo = x - q / 2;
+        if (bounds_) {
+            hi = std::min(hi, bounds_->high);
+            lo = std::max(lo, bounds_->low);
+        }
+        return std::log(mass_sum(lo, hi, reach));
     }
-    lo = std::max(0.0, lo);
-    return std::log(mass_sum(std::log(std::max(lo, kEps)), std::log(std::max(hi, kEps)))) - log_p_accept_;
+    case Lpdf::Log: {
+        // LGMM1_lpdf: sum of weighted lognormal densities, not renormalised
+        // for the bounds (as hyperopt): the normal mixture's density at
+        // log(x) / x.
+        if (!(x > 0)) return -INFINITY;  // no mass at or below zero
+        const double lx = std::log(x);
+        return log_density(lx, reach) - lx;
+    }
+    case Lpdf::LogQ: {
+        double hi = x + q / 2, lo = x - q / 2;
+        if (bounds_) {
+            hi = std::min(hi, std::exp(bounds_->high));
+            lo = std::max(lo, std::exp(bounds_->low));
+        }
+        lo = std::max(0.0, lo);
+        return std::log(mass_sum(std::log(std::max(lo, kEps)), std::log(std::max(hi, kEps)), reach));
+    }
+    }
+    return NAN;
 }
 
 }  // namespace hopt::algo::tpe

@@ -199,8 +199,7 @@ ParzenMixture adaptive_parzen(const SortedObservations &obs, double prior_weight
 
 #pragma GCC diagnostic pop
 
-Mixture adaptive_parzen_normal(std::span<const double> obs, double prior_weight, double prior_mu,
-                               double prior_sigma, size_t lf) {
+SortedObservations sort_observations(std::span<const double> obs) {
     UninitVector<ValueIndex> sorted(obs.size()), scratch;
     for (size_t i = 0; i < obs.size(); ++i) sorted[i] = {obs[i], static_cast<uint32_t>(i)};
     sort_by_value(sorted, scratch);
@@ -209,7 +208,12 @@ Mixture adaptive_parzen_normal(std::span<const double> obs, double prior_weight,
         s.values.push_back(x.value);
         s.ages.push_back(x.index);
     }
-    return adaptive_parzen(s, prior_weight, prior_mu, prior_sigma, lf).merged();
+    return s;
+}
+
+Mixture adaptive_parzen_normal(std::span<const double> obs, double prior_weight, double prior_mu,
+                               double prior_sigma, size_t lf) {
+    return adaptive_parzen(sort_observations(obs), prior_weight, prior_mu, prior_sigma, lf).merged();
 }
 
 }  // namespace hopt::algo::tpe

@@ -59,6 +59,9 @@ void adaptive_parzen(SortedObservations &&obs, double prior_weight, double prior
 ParzenMixture adaptive_parzen(const SortedObservations &obs, double prior_weight, double prior_mu,
                               double prior_sigma, size_t lf);
 
+// `obs` in tid order (oldest first), sorted by value with their ages.
+SortedObservations sort_observations(std::span<const double> obs);
+
 // `obs` in tid order (oldest first); returns components sorted by mean.
 Mixture adaptive_parzen_normal(std::span<const double> obs, double prior_weight, double prior_mu,
                                double prior_sigma, size_t lf);

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "algo/random.hpp"
+#include "algo/tpe/best_candidate.hpp"
 #include "algo/tpe/categorical.hpp"
 #include "algo/tpe/mixture.hpp"
 #include "algo/tpe/sorted_history.hpp"
@@ -27,6 +28,8 @@ struct Workspace {
     ParzenMixture below_estimate, above_estimate;  // their estimators' mixtures
     NormalMixture l, g;                           // the good and bad models
     std::vector<double> categorical_below, categorical_above;
+    std::vector<double> candidates;
+    CandidateScratch scoring;
     size_t sized_for = 0;  // the longest history it served
 };
 
@@ -48,7 +51,7 @@ struct Settings {
 // Pick the best of `n` candidates drawn by `draw`, scored by `score`
 // (first on ties; NaN scores never win).
 template <class Draw, class Score>
-double best_candidate(size_t n, Draw &&draw, Score &&score) {
+double best_of_draws(size_t n, Draw &&draw, Score &&score) {
     double best = 0, best_score = -INFINITY;
     bool have = false;
     for (size_t i = 0; i < n; ++i) {
@@ -78,7 +81,7 @@ double suggest_categorical(const Param &p, const std::vector<double> &below_valu
                                                                   : std::span<const double>();
     const tpe::CategoricalModel l(below, p.n_categories(), probs, st.prior_weight, st.lf);
     const tpe::CategoricalModel g(above, p.n_categories(), probs, st.prior_weight, st.lf);
-    const double best = best_candidate(
+    const double best = best_of_draws(
         st.n_candidates, [&] { return static_cast<double>(l.sample(rng)); },
         [&](double x) { return l.log_prob(static_cast<int64_t>(x)) - g.log_prob(static_cast<int64_t>(x)); });
     return best + static_cast<double>(offset);
@@ -107,18 +110,18 @@ double suggest_numeric(const Param &p, const tpe::SortedHistory::Param &obs, con
     tpe::adaptive_parzen(std::move(ws.below), st.prior_weight, prior_mu, prior_sigma, st.lf, ws.below_estimate);
     tpe::adaptive_parzen(std::move(ws.above), st.prior_weight, prior_mu, prior_sigma, st.lf, ws.above_estimate);
     ws.l.assign(std::move(ws.below_estimate), bounds, tpe::MixtureUse{true, q > 0});
-    ws.g.assign(std::move(ws.above_estimate), bounds, tpe::MixtureUse{false, q > 0});
-    const tpe::NormalMixture &l = ws.l, &g = ws.g;
-    auto draw = [&] {
-        double x = l.sample(rng);
+    ws.g.assign(std::move(ws.above_estimate), bounds, tpe::MixtureUse{false, q > 0, false});
+    // Every candidate is drawn before any is scored: scoring takes nothing
+    // from the generator, so the draws are those of draw-score-draw.
+    std::vector<double> &xs = ws.candidates;
+    xs.resize(st.n_candidates);
+    for (double &x : xs) {
+        x = ws.l.sample(rng);
         if (log_space) x = std::exp(x);
-        return q > 0 ? math::quantize(x, q) : x;
-    };
-    auto score = [&](double x) {
-        if (log_space) return q > 0 ? l.lpdf_log_q(x, q) - g.lpdf_log_q(x, q) : l.lpdf_log(x) - g.lpdf_log(x);
-        return q > 0 ? l.lpdf_q(x, q) - g.lpdf_q(x, q) : l.lpdf(x) - g.lpdf(x);
-    };
-    return best_candidate(st.n_candidates, draw, score);
+        if (q > 0) x = math::quantize(x, q);
+    }
+    const tpe::Lpdf kind = log_space ? (q > 0 ? tpe::Lpdf::LogQ : tpe::Lpdf::Log) : (q > 0 ? tpe::Lpdf::Q : tpe::Lpdf::Plain);
+    return xs[tpe::best_candidate(xs, ws.l, ws.g, kind, q, ws.scoring)];
 }
 
 }  // namespace
