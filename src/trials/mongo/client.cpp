@@ -80,12 +80,18 @@ bool is_duplicate_key(const bson_error_t &e) {
 Pool::Pool(const Address &address) : address_(address), retry_(address.display) {
     init_driver();
     bson_error_t error;
+    // The driver's messages may quote the password (libmongoc does when it
+    // holds unescaped characters).
+    auto refused = [&](const char *what) {
+        return std::string(what) + " MongoDB address '" + address_.display +
+               "': " + security::redact_text(error.message, address_.secrets);
+    };
     uri_ = mongoc_uri_new_with_error(address_.uri.c_str(), &error);
-    if (!uri_) fail(HOPT_EINVAL, "invalid MongoDB address '" + address_.display + "': " + address_.scrub(error.message));
+    if (!uri_) fail(HOPT_EINVAL, refused("invalid"));
     pool_ = mongoc_client_pool_new_with_error(uri_, &error);
     if (!pool_) {
         mongoc_uri_destroy(uri_);
-        fail(HOPT_EINVAL, "cannot use MongoDB address '" + address_.display + "': " + address_.scrub(error.message));
+        fail(HOPT_EINVAL, refused("cannot use"));
     }
     mongoc_client_pool_set_error_api(pool_, MONGOC_ERROR_API_VERSION_2);
 }
