@@ -26,24 +26,9 @@
  *          [--keep] [--index-hook CMD [--add-indexed 200]]
  * Output: one JSON line per N and phase ("id_index": false, then true).
  */
-#include "mongo_common.h"
+#include "mongo_hopt.h"
 
 #include <getopt.h>
-
-#include <hopt/hopt.h>
-
-#define CHECK(call)                                                                                   \
-    do {                                                                                              \
-        int rc_ = (call);                                                                             \
-        if (rc_ != HOPT_OK) bm_die("%s failed: %s: %s", #call, hopt_status_name(rc_), hopt_errmsg()); \
-    } while (0)
-
-static int dummy_objective(const hopt_point *point, hopt_result *result, void *user) {
-    (void)user;
-    double x = 0;
-    hopt_point_get_double(point, "", &x);
-    return hopt_result_set_loss(result, x);
-}
 
 static void tid_key(int64_t tid, char out[24]) { snprintf(out, 24, "%012lld", (long long)tid); }
 
@@ -142,112 +127,71 @@ struct config {
 };
 
 static void run_one(const struct config *cfg, mongoc_client_t *admin, int64_t stored, int add_stock, int add_indexed) {
-    char db[128], url[256], mongo_arg[300], plugin_arg[1100], log[1100];
-    snprintf(db, sizeof db, "bench_cpu_%lld_%d", (long long)stored, (int)getpid());
-    snprintf(url, sizeof url, "mongodb://%s/%s", cfg->server, db);
-    snprintf(mongo_arg, sizeof mongo_arg, "--mongo=%s/%s", cfg->server, db);
-    snprintf(plugin_arg, sizeof plugin_arg, "--plugin=%s", cfg->plugin);
-    snprintf(log, sizeof log, "%s/%s.log", cfg->log_dir ? cfg->log_dir : "/tmp", db);
-    unlink(log);
-    bm_drop_database(admin, db);
+    bm_run r;
+    snprintf(r.db, sizeof r.db, "bench_cpu_%lld_%d", (long long)stored, (int)getpid());
+    bm_run_prepare(&r, admin, cfg->server, cfg->plugin, cfg->log_dir);
 
-    hopt_space *space;
-    hopt_objective *fn;
-    hopt_algo *algo;
-    hopt_fmin_options *opts;
-    CHECK(hopt_space_from_json("{\"hp\": \"uniform\", \"label\": \"x\", \"low\": -2, \"high\": 2}", &space));
-    CHECK(hopt_objective_new("trivial", dummy_objective, NULL, NULL, &fn));
-    CHECK(hopt_algo_new("rand", &algo));
-    CHECK(hopt_fmin_options_new(&opts));
-    CHECK(hopt_fmin_options_set_seed(opts, 42));
-    CHECK(hopt_fmin_options_set_show_progress(opts, 0));
-    CHECK(hopt_fmin_options_set_timeout(opts, 300));
-
+    bm_fmin f;
+    bm_fmin_new(&f, "rand");
     hopt_trials *trials;
-    CHECK(hopt_trials_mongo_open(url, "bench", &trials));
+    BM_CHECK(hopt_trials_mongo_open(r.url, "bench", &trials));
     pid_t pids[64];
-    for (int i = 0; i < cfg->workers; ++i) {
-        char *argv[] = {(char *)cfg->worker, mongo_arg, "--exp-key=bench", "--poll-interval=0.1", plugin_arg,
-                        "--reserve-timeout=900", "--no-subprocesses", NULL};
-        pids[i] = bm_spawn(argv, log);
-    }
-    const double wait_until = bm_now() + 20;
-    while (bm_count_lines(log, " serving ") < cfg->workers) {
-        if (bm_now() > wait_until) bm_die("workers did not start; see %s", log);
-        bm_sleep(0.02);
-    }
+    bm_start_workers(&r, cfg->worker, cfg->workers, 900, 1, pids);
 
     /* 1. two real trials; 2. the rest as copies */
-    CHECK(hopt_fmin(fn, space, algo, 2, trials, opts, NULL));
+    BM_CHECK(hopt_fmin(f.fn, f.space, f.algo, 2, trials, f.opts, NULL));
     hopt_trials_free(trials);
     const double f0 = bm_now();
-    mongoc_database_t *database = mongoc_client_get_database(admin, db);
+    mongoc_database_t *database = mongoc_client_get_database(admin, r.db);
     if (stored > 2) fill(database, 2, stored);
     mongoc_database_destroy(database);
     const double fill_s = bm_now() - f0;
 
     /* 3. a new handle, loaded once */
     const double o_cpu0 = bm_self_cpu(), o0 = bm_now();
-    CHECK(hopt_trials_mongo_open(url, "bench", &trials));
+    BM_CHECK(hopt_trials_mongo_open(r.url, "bench", &trials));
     int64_t n0 = 0;
-    CHECK(hopt_trials_count(trials, -1, &n0));
+    BM_CHECK(hopt_trials_count(trials, -1, &n0));
     const double open_s = bm_now() - o0, open_cpu = bm_self_cpu() - o_cpu0;
     if (n0 != stored) bm_die("expected %lld stored trials, found %lld", (long long)stored, (long long)n0);
 
     /* 4. on the server as it is, then (--index-hook) with FerretDB's _id lookups indexed */
     for (int phase = 0; phase < (cfg->hook ? 2 : 1); ++phase) {
         const int add = phase == 0 ? add_stock : add_indexed;
-        if (phase == 1) bm_run_hook(cfg->hook, db);
+        if (phase == 1) bm_run_hook(cfg->hook, r.db);
         int64_t before = 0;
-        CHECK(hopt_trials_count(trials, -1, &before));
+        BM_CHECK(hopt_trials_count(trials, -1, &before));
         const int n_refresh = 20;
         const double r_cpu0 = bm_self_cpu(), r0 = bm_now();
-        for (int i = 0; i < n_refresh; ++i) CHECK(hopt_trials_count(trials, -1, &n0));
+        for (int i = 0; i < n_refresh; ++i) BM_CHECK(hopt_trials_count(trials, -1, &n0));
         const double refresh_s = (bm_now() - r0) / n_refresh, refresh_cpu = (bm_self_cpu() - r_cpu0) / n_refresh;
 
-        double wcpu0[64];
-        for (int i = 0; i < cfg->workers; ++i) wcpu0[i] = bm_proc_cpu(pids[i]);
-        const double scpu0 = cfg->server_pid > 0 ? bm_proc_cpu(cfg->server_pid) : -1;
-        const bm_cmds cmd0 = bm_server_commands(admin);
-        const double cpu0 = bm_self_cpu(), t0 = bm_now();
-        const int rc = hopt_fmin(fn, space, algo, before + add, trials, opts, NULL);
-        const double t1 = bm_now(), cpu1 = bm_self_cpu();
-        const bm_cmds cmd1 = bm_server_commands(admin);
-        const double scpu1 = cfg->server_pid > 0 ? bm_proc_cpu(cfg->server_pid) : -1;
-        double wcpu = 0;
-        for (int i = 0; i < cfg->workers; ++i) wcpu += bm_proc_cpu(pids[i]) - wcpu0[i];
+        bm_window w;
+        bm_window_begin(&w, admin, pids, cfg->workers, cfg->server_pid);
+        const int rc = hopt_fmin(f.fn, f.space, f.algo, before + add, trials, f.opts, NULL);
+        bm_window_end(&w);
         if (rc != HOPT_OK) fprintf(stderr, "bench: fmin: %s: %s\n", hopt_status_name(rc), hopt_errmsg());
         int64_t after = 0;
-        CHECK(hopt_trials_count(trials, HOPT_STATE_DONE, &after));
+        BM_CHECK(hopt_trials_count(trials, HOPT_STATE_DONE, &after));
 
         const double added = (double)(after - before);
         printf("{\"bench\": \"mongo_driver_cpu\", \"impl\": \"hopt\", \"algo\": \"rand\", \"id_index\": %s, "
                "\"workers\": %d, \"stored\": %lld, \"added\": %.0f, \"fill_seconds\": %.2f, \"open_seconds\": %.3f, "
-               "\"open_cpu_seconds\": %.3f, \"refresh_ms\": %.3f, \"refresh_cpu_ms\": %.3f, \"seconds\": %.3f, "
-               "\"trials_per_s\": %.2f, \"driver_cpu_ms_per_trial\": %.3f, \"workers_cpu_ms_per_trial\": %.3f, "
-               "\"server_cpu_ms_per_trial\": %.3f, \"commands_per_trial\": ",
+               "\"open_cpu_seconds\": %.3f, \"refresh_ms\": %.3f, \"refresh_cpu_ms\": %.3f, ",
                phase ? "true" : "false", cfg->workers, (long long)before, added, fill_s, open_s, open_cpu,
-               1e3 * refresh_s, 1e3 * refresh_cpu, t1 - t0, added / (t1 - t0), 1e3 * (cpu1 - cpu0) / added,
-               1e3 * wcpu / added, scpu0 >= 0 ? 1e3 * (scpu1 - scpu0) / added : -1.0);
-        bm_print_cmds(stdout, &cmd0, &cmd1, added);
-        printf("}\n");
-        fflush(stdout);
+               1e3 * refresh_s, 1e3 * refresh_cpu);
+        bm_window_print(&w, added);
         fprintf(stderr, "driver cpu, %lld stored%s: fill %.1f s, open %.2f s, idle refresh %.2f ms (%.2f ms CPU); "
                         "%.0f trials added in %.2f s, driver %.2f ms CPU per trial, server %.1f ms\n",
                 (long long)before, phase ? " (id index)" : "", fill_s, open_s, 1e3 * refresh_s, 1e3 * refresh_cpu,
-                added, t1 - t0, 1e3 * (cpu1 - cpu0) / added, scpu0 >= 0 ? 1e3 * (scpu1 - scpu0) / added : -1.0);
+                added, bm_window_seconds(&w), 1e3 * bm_window_driver_cpu(&w) / added,
+                bm_window_server_ms_per_trial(&w, added));
     }
     bm_stop_all(pids, cfg->workers, 15);
 
-    hopt_fmin_options_free(opts);
-    hopt_algo_free(algo);
-    hopt_objective_free(fn);
-    hopt_space_free(space);
+    bm_fmin_free(&f);
     hopt_trials_free(trials);
-    if (!cfg->keep) {
-        bm_drop_database(admin, db);
-        unlink(log);
-    }
+    bm_run_finish(&r, admin, cfg->keep);
 }
 
 int main(int argc, char **argv) {
@@ -287,11 +231,7 @@ int main(int argc, char **argv) {
     int ns[16], as[16], ai[16];
     const int n = bm_parse_list(stored, ns, 16), n_adds = bm_parse_list(adds, as, 16);
     const int n_ai = bm_parse_list(adds_indexed, ai, 16);
-    mongoc_init();
-    char uri[300];
-    snprintf(uri, sizeof uri, "mongodb://%s/?appname=bench-admin", cfg.server);
-    mongoc_client_t *admin = mongoc_client_new(uri);
-    if (!admin) bm_die("bad server address %s", cfg.server);
+    mongoc_client_t *admin = bm_admin_client(cfg.server);
     for (int k = 0; k < n; ++k) {
         if (ns[k] < 2) bm_die("--stored: at least 2");
         const int add = as[k < n_adds ? k : n_adds - 1], add_indexed = ai[k < n_ai ? k : n_ai - 1];

@@ -26,25 +26,9 @@
  * run `CMD DB` (bench/mongo_ferretdb_id_index.py DATA_DIR: FerretDB's tables get the index
  * their `_id` lookups can use; without it every lookup by _id scans the collection).
  */
-#include "mongo_common.h"
+#include "mongo_hopt.h"
 
 #include <getopt.h>
-
-#include <hopt/hopt.h>
-
-static int dummy_objective(const hopt_point *point, hopt_result *result, void *user) {
-    /* Never called: the workers evaluate "trivial" with their plugin. */
-    (void)user;
-    double x = 0;
-    hopt_point_get_double(point, "", &x);
-    return hopt_result_set_loss(result, x);
-}
-
-#define CHECK(call)                                                                                   \
-    do {                                                                                              \
-        int rc_ = (call);                                                                             \
-        if (rc_ != HOPT_OK) bm_die("%s failed: %s: %s", #call, hopt_status_name(rc_), hopt_errmsg()); \
-    } while (0)
 
 struct config {
     const char *server, *worker, *plugin, *log_dir, *hook;
@@ -55,95 +39,51 @@ struct config {
 
 static void run_one(const struct config *cfg, mongoc_client_t *admin, const char *algo_name, int in_process,
                     int n_workers) {
-    char db[128], url[256], mongo_arg[300], plugin_arg[1100], log[1100];
-    snprintf(db, sizeof db, "bench_tp_%s_%s_w%d%s_%d", algo_name, in_process ? "none" : "process", n_workers,
+    bm_run r;
+    snprintf(r.db, sizeof r.db, "bench_tp_%s_%s_w%d%s_%d", algo_name, in_process ? "none" : "process", n_workers,
              cfg->hook ? "_idx" : "", (int)getpid());
-    snprintf(url, sizeof url, "mongodb://%s/%s", cfg->server, db);
-    snprintf(mongo_arg, sizeof mongo_arg, "--mongo=%s/%s", cfg->server, db);
-    snprintf(plugin_arg, sizeof plugin_arg, "--plugin=%s", cfg->plugin);
-    snprintf(log, sizeof log, "%s/%s.log", cfg->log_dir ? cfg->log_dir : "/tmp", db);
-    unlink(log);
-    bm_drop_database(admin, db);
+    bm_run_prepare(&r, admin, cfg->server, cfg->plugin, cfg->log_dir);
 
     /* The store first (it creates the collections' indexes), then the workers. */
     hopt_trials *trials;
-    CHECK(hopt_trials_mongo_open(url, "bench", &trials));
+    BM_CHECK(hopt_trials_mongo_open(r.url, "bench", &trials));
     if (cfg->hook) {
-        bm_create_collections(admin, db);
-        bm_run_hook(cfg->hook, db);
+        bm_create_collections(admin, r.db);
+        bm_run_hook(cfg->hook, r.db);
     }
     pid_t pids[64];
-    for (int i = 0; i < n_workers; ++i) {
-        char *argv[] = {(char *)cfg->worker, mongo_arg, "--exp-key=bench", "--poll-interval=0.1", plugin_arg,
-                        "--reserve-timeout=600", in_process ? "--no-subprocesses" : NULL, NULL};
-        pids[i] = bm_spawn(argv, log);
-    }
-    /* Wait until every worker is polling. */
-    const double wait_until = bm_now() + 20;
-    while (bm_count_lines(log, " serving ") < n_workers) {
-        if (bm_now() > wait_until) bm_die("workers did not start; see %s", log);
-        bm_sleep(0.02);
-    }
+    bm_start_workers(&r, cfg->worker, n_workers, 600, in_process, pids);
     bm_sleep(0.3);
 
-    hopt_space *space;
-    hopt_objective *fn;
-    hopt_algo *algo;
-    hopt_fmin_options *opts;
-    CHECK(hopt_space_from_json("{\"hp\": \"uniform\", \"label\": \"x\", \"low\": -2, \"high\": 2}", &space));
-    CHECK(hopt_objective_new("trivial", dummy_objective, NULL, NULL, &fn));
-    CHECK(hopt_algo_new(algo_name, &algo));
-    CHECK(hopt_fmin_options_new(&opts));
-    CHECK(hopt_fmin_options_set_seed(opts, 42));
-    CHECK(hopt_fmin_options_set_show_progress(opts, 0));
-    CHECK(hopt_fmin_options_set_timeout(opts, 300));
-
-    double wcpu0[64];
-    for (int i = 0; i < n_workers; ++i) wcpu0[i] = bm_proc_cpu(pids[i]);
-    const double scpu0 = cfg->server_pid > 0 ? bm_proc_cpu(cfg->server_pid) : -1;
-    const bm_cmds cmd0 = bm_server_commands(admin);
-    const double cpu0 = bm_self_cpu();
-    const double t0 = bm_now();
+    bm_fmin f;
+    bm_fmin_new(&f, algo_name);
+    bm_window w;
+    bm_window_begin(&w, admin, pids, n_workers, cfg->server_pid);
     char *best = NULL;
-    const int rc = hopt_fmin(fn, space, algo, cfg->trials, trials, opts, &best);
-    const double t1 = bm_now();
-    const double cpu1 = bm_self_cpu();
-    const bm_cmds cmd1 = bm_server_commands(admin);
-    const double scpu1 = cfg->server_pid > 0 ? bm_proc_cpu(cfg->server_pid) : -1;
-    double wcpu = 0;
-    for (int i = 0; i < n_workers; ++i) wcpu += bm_proc_cpu(pids[i]) - wcpu0[i];
+    const int rc = hopt_fmin(f.fn, f.space, f.algo, cfg->trials, trials, f.opts, &best);
+    bm_window_end(&w);
     if (rc != HOPT_OK) fprintf(stderr, "bench: fmin: %s: %s\n", hopt_status_name(rc), hopt_errmsg());
 
     int64_t done = 0, errors = 0;
-    CHECK(hopt_trials_count(trials, HOPT_STATE_DONE, &done));
-    CHECK(hopt_trials_count(trials, HOPT_STATE_ERROR, &errors));
+    BM_CHECK(hopt_trials_count(trials, HOPT_STATE_DONE, &done));
+    BM_CHECK(hopt_trials_count(trials, HOPT_STATE_ERROR, &errors));
     bm_stop_all(pids, n_workers, 15);
-    const int evaluations = bm_count_lines(log, "job finished");
+    const int evaluations = bm_count_lines(r.log, "job finished");
 
-    const double secs = t1 - t0, n = (double)done;
+    const double secs = bm_window_seconds(&w), n = (double)done;
     printf("{\"bench\": \"mongo_throughput\", \"impl\": \"hopt\", \"version\": \"%s\", \"algo\": \"%s\", "
            "\"isolation\": \"%s\", \"id_index\": %s, \"workers\": %d, \"trials\": %d, \"done\": %lld, \"errors\": %lld, "
-           "\"evaluations\": %d, \"seconds\": %.3f, \"trials_per_s\": %.2f, \"driver_cpu_ms_per_trial\": %.3f, "
-           "\"workers_cpu_ms_per_trial\": %.3f, \"server_cpu_ms_per_trial\": %.3f, \"commands_per_trial\": ",
+           "\"evaluations\": %d, ",
            hopt_version(), algo_name, in_process ? "none" : "process", cfg->hook ? "true" : "false", n_workers, cfg->trials, (long long)done,
-           (long long)errors, evaluations, secs, n / secs, 1e3 * (cpu1 - cpu0) / n, 1e3 * wcpu / n,
-           scpu0 >= 0 ? 1e3 * (scpu1 - scpu0) / n : -1.0);
-    bm_print_cmds(stdout, &cmd0, &cmd1, n);
-    printf("}\n");
-    fflush(stdout);
+           (long long)errors, evaluations);
+    bm_window_print(&w, n);
     fprintf(stderr, "hopt %-4s isolation=%-7s workers=%d: %lld/%d trials in %.2f s = %.1f trials/s\n", algo_name,
             in_process ? "none" : "process", n_workers, (long long)done, cfg->trials, secs, n / secs);
 
     hopt_free(best);
-    hopt_fmin_options_free(opts);
-    hopt_algo_free(algo);
-    hopt_objective_free(fn);
-    hopt_space_free(space);
+    bm_fmin_free(&f);
     hopt_trials_free(trials);
-    if (!cfg->keep) {
-        bm_drop_database(admin, db);
-        unlink(log);
-    }
+    bm_run_finish(&r, admin, cfg->keep);
 }
 
 int main(int argc, char **argv) {
@@ -183,11 +123,7 @@ int main(int argc, char **argv) {
     int ns[16];
     const int n_counts = bm_parse_list(workers, ns, 16);
 
-    mongoc_init();
-    char uri[300];
-    snprintf(uri, sizeof uri, "mongodb://%s/?appname=bench-admin", cfg.server);
-    mongoc_client_t *admin = mongoc_client_new(uri);
-    if (!admin) bm_die("bad server address %s", cfg.server);
+    mongoc_client_t *admin = bm_admin_client(cfg.server);
 
     char algo_list[256], iso_list[256];
     snprintf(algo_list, sizeof algo_list, "%s", algos);

@@ -1,5 +1,6 @@
 #include "security/redact.hpp"
 
+#include <algorithm>
 #include <cctype>
 
 namespace hopt::security {
@@ -7,6 +8,9 @@ namespace hopt::security {
 namespace {
 
 constexpr std::string_view kMask = "***";
+constexpr size_t npos = std::string_view::npos;
+
+bool is_alnum(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; }
 
 std::string lower(std::string_view s) {
     std::string out(s);
@@ -21,39 +25,55 @@ bool secret_option(std::string_view name) {
            n.find("token") != std::string::npos || n == "authmechanismproperties";
 }
 
-// Where the user:password part of an address ends: at its last '@' before
-// the options (passwords with an unescaped '@' or '/' included).
-struct Userinfo {
-    size_t begin = 0, colon = std::string_view::npos, at = std::string_view::npos;
-};
+bool scheme_char(char c) { return is_alnum(c) || c == '+' || c == '-' || c == '.'; }
 
-Userinfo userinfo_of(std::string_view url) {
-    Userinfo u;
-    const size_t scheme = url.find("://");
-    u.begin = scheme == std::string_view::npos ? 0 : scheme + 3;
-    const size_t query = url.find('?', u.begin);
-    const std::string_view head = url.substr(0, query);
-    const size_t at = head.rfind('@');
-    if (at == std::string_view::npos || at < u.begin) return u;
-    u.at = at;
-    const size_t colon = url.find(':', u.begin);
-    if (colon < at) u.colon = colon;
-    return u;
+bool valid_scheme(std::string_view s) {
+    return !s.empty() && std::isalpha(static_cast<unsigned char>(s[0])) && std::all_of(s.begin(), s.end(), scheme_char);
 }
 
-// Apply `fn(name, value_begin, value_end)` to each name=value pair of a query.
-template <class Fn>
-void for_each_option(std::string_view query, size_t offset, Fn fn) {
-    size_t start = 0;
-    while (start <= query.size()) {
-        size_t end = query.find_first_of("&;", start);
-        if (end == std::string_view::npos) end = query.size();
-        const std::string_view pair = query.substr(start, end - start);
-        const size_t eq = pair.find('=');
-        if (eq != std::string_view::npos) fn(pair.substr(0, eq), offset + start + eq + 1, offset + end);
-        start = end + 1;
+// Where the user information may start: after "scheme://", or at the start
+// of the worker's form user:pass@host/db (and of text whose "://" comes after
+// a password).
+size_t userinfo_begin(std::string_view url) {
+    const size_t sep = url.find("://");
+    return sep != npos && valid_scheme(url.substr(0, sep)) ? sep + 3 : 0;
+}
+
+// Characters of a text to show or hide; a run of hidden ones prints as ***.
+class Mask {
+public:
+    explicit Mask(std::string_view text) : text_(text), hidden_(text.size(), false) {}
+
+    void hide(size_t begin, size_t end) {
+        std::fill(hidden_.begin() + static_cast<std::ptrdiff_t>(std::min(begin, end)),
+                  hidden_.begin() + static_cast<std::ptrdiff_t>(std::min(end, text_.size())), true);
     }
-}
+
+    // The value of each name=value whose name is a secret option's, up to
+    // the next of `stops`. An '=' already hidden (in a password, in a
+    // value) is not read: its "name" could be a password's letters.
+    void hide_secret_options(std::string_view stops) {
+        for (size_t eq = text_.find('='); eq != npos; eq = text_.find('=', eq + 1)) {
+            if (hidden_[eq]) continue;
+            size_t b = eq;
+            while (b > 0 && (is_alnum(text_[b - 1]) || text_[b - 1] == '_')) --b;
+            if (secret_option(text_.substr(b, eq - b))) hide(eq + 1, text_.find_first_of(stops, eq + 1));
+        }
+    }
+
+    std::string str() const {
+        std::string out;
+        for (size_t i = 0; i < text_.size(); ++i) {
+            if (!hidden_[i]) out += text_[i];
+            else if (i == 0 || !hidden_[i - 1]) out += kMask;
+        }
+        return out;
+    }
+
+private:
+    std::string_view text_;
+    std::vector<bool> hidden_;
+};
 
 int hex_value(char c) {
     if (c >= '0' && c <= '9') return c - '0';
@@ -81,67 +101,68 @@ void replace_all(std::string &text, const std::string &secret) {
         text.replace(pos, secret.size(), kMask);
 }
 
-// Mask `name=value` pairs of secret options anywhere in `text`.
-void mask_secret_options(std::string &text) {
-    for (size_t eq = text.find('='); eq != std::string::npos; eq = text.find('=', eq + 1)) {
-        size_t b = eq;
-        while (b > 0 && (std::isalnum(static_cast<unsigned char>(text[b - 1])) || text[b - 1] == '_')) --b;
-        if (!secret_option(std::string_view(text).substr(b, eq - b))) continue;
-        size_t e = eq + 1;
-        while (e < text.size() && text[e] != '&' && text[e] != ';' && !std::isspace(static_cast<unsigned char>(text[e])) &&
-               text[e] != '\'' && text[e] != '"')
-            ++e;
-        text.replace(eq + 1, e - eq - 1, kMask);
-    }
-}
+bool text_stop(char c) { return std::isspace(static_cast<unsigned char>(c)) || c == '\'' || c == '"'; }
 
 }  // namespace
 
 std::string redact_url(std::string_view url) {
-    std::string out(url);
-    const Userinfo u = userinfo_of(url);
-    if (u.at != std::string_view::npos && u.colon != std::string_view::npos)
-        out.replace(u.colon + 1, u.at - u.colon - 1, kMask);
-    mask_secret_options(out);
-    return out;
+    Mask mask(url);
+    const size_t begin = userinfo_begin(url);
+    if (const size_t at = url.rfind('@'); at != npos && at > begin) {
+        mask.hide(begin, at);
+        if (url.substr(begin, at - begin).find('?') != npos) mask.hide(at + 1, url.find_first_of("&;", at + 1));
+    }
+    mask.hide_secret_options("&;");
+    return mask.str();
 }
 
 std::string redact_text(std::string text, const std::vector<std::string> &secrets) {
-    for (const std::string &s : secrets) replace_all(text, s);
-    // Addresses quoted in the text: each up to the next space or quote.
-    size_t pos = text.find("://");
-    while (pos != std::string::npos) {
+    // Addresses quoted in the text: each from its scheme to the next space or quote.
+    for (size_t pos = text.find("://"); pos != std::string::npos;) {
         size_t b = pos;
-        while (b > 0 && (std::isalnum(static_cast<unsigned char>(text[b - 1])) || text[b - 1] == '+')) --b;
+        while (b > 0 && scheme_char(text[b - 1])) --b;
         size_t e = pos + 3;
-        while (e < text.size() && !std::isspace(static_cast<unsigned char>(text[e])) && text[e] != '\'' &&
-               text[e] != '"')
-            ++e;
+        while (e < text.size() && !text_stop(text[e])) ++e;
         const std::string r = redact_url(std::string_view(text).substr(b, e - b));
         text.replace(b, e - b, r);
         pos = text.find("://", b + r.size());
     }
-    mask_secret_options(text);
-    return text;
+    // Longest first: a user name may be part of the password.
+    std::vector<std::string> sorted = secrets;
+    std::stable_sort(sorted.begin(), sorted.end(), [](const auto &a, const auto &b) { return a.size() > b.size(); });
+    for (const std::string &s : sorted) replace_all(text, s);
+    Mask mask(text);
+    mask.hide_secret_options("&; \t\r\n\v\f'\"");
+    return mask.str();
 }
 
 std::vector<std::string> secrets_of(std::string_view url) {
     std::vector<std::string> out;
-    const Userinfo u = userinfo_of(url);
-    if (u.at != std::string_view::npos && u.colon != std::string_view::npos && u.at > u.colon + 1) {
-        const std::string_view pw = url.substr(u.colon + 1, u.at - u.colon - 1);
-        out.emplace_back(pw);
-        if (std::string d = percent_decoded(pw); d != pw) out.push_back(std::move(d));
+    auto add = [&](std::string_view s) {
+        if (s.empty()) return;
+        out.emplace_back(s);
+        if (std::string d = percent_decoded(s); d != s) out.push_back(std::move(d));
+    };
+    // The user information as the driver reads it (up to the last '@' before
+    // the path or the query) and as redact_url hides it (up to the last '@').
+    const size_t begin = userinfo_begin(url);
+    const size_t stop = url.find_first_of("/?", begin);
+    for (const size_t at : {url.substr(0, stop).rfind('@'), url.rfind('@')}) {
+        if (at == npos || at <= begin) continue;
+        const std::string_view info = url.substr(begin, at - begin);
+        const size_t colon = info.find(':');
+        add(info.substr(0, colon));
+        if (colon != npos) add(info.substr(colon + 1));
     }
     const size_t q = url.find('?');
-    if (q != std::string_view::npos)
-        for_each_option(url.substr(q + 1), q + 1, [&](std::string_view name, size_t b, size_t e) {
-            if (secret_option(name) && e > b) {
-                const std::string_view v = url.substr(b, e - b);
-                out.emplace_back(v);
-                if (std::string d = percent_decoded(v); d != v) out.push_back(std::move(d));
-            }
-        });
+    for (size_t start = q == npos ? url.size() : q + 1; start < url.size();) {
+        const size_t end = std::min(url.find_first_of("&;", start), url.size());
+        const std::string_view pair = url.substr(start, end - start);
+        if (const size_t eq = pair.find('='); eq != npos && secret_option(pair.substr(0, eq))) add(pair.substr(eq + 1));
+        start = end + 1;
+    }
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
     return out;
 }
 

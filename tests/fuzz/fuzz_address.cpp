@@ -1,6 +1,6 @@
-// MongoDB addresses (trials::mongo::parse_address, redact): any text is
-// accepted or refused with an Error, and no password reaches a message or
-// the display form.
+// MongoDB addresses (trials::mongo::parse_address, security::redact_url):
+// any text is accepted or refused with an Error, and no password reaches a
+// message or the display form.
 //
 // The input is cut into a prefix, a user name, a password, the rest, and an
 // optional TLS key password in the query:
@@ -8,7 +8,7 @@
 // and parsed twice, the second time with every letter and digit of both
 // secrets changed (a -> b, 0 -> 1, ...). Punctuation is kept, so both texts
 // have the same structure: whatever a message or display shows of a secret
-// makes the two runs differ. The same goes for redact().
+// makes the two runs differ. The same goes for redact_url().
 #include <fuzzer/FuzzedDataProvider.h>
 
 #include <cctype>
@@ -16,6 +16,7 @@
 
 #include "core/error.hpp"
 #include "fuzz.hpp"
+#include "security/redact.hpp"
 #include "trials/mongo/url.hpp"
 
 using namespace hopt;
@@ -50,7 +51,7 @@ Parsed parse(const std::string &text) {
         FUZZ_CHECK(e.code() == HOPT_EINVAL, "code %d: %s", e.code(), e.what());
         p.message = e.what();
     }
-    p.redacted = trials::mongo::redact(text);
+    p.redacted = security::redact_url(text);
     return p;
 }
 
@@ -80,8 +81,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     // whatever the password holds ('/', '?', '@', ':' unescaped included).
     {
         const std::string a_text = build(password, secret), b_text = build(shifted(password), shifted(secret));
-        const std::string a = trials::mongo::redact(a_text), b = trials::mongo::redact(b_text);
-        FUZZ_CHECK(a == b, "redact() shows the password:\n%s\n%s", a.c_str(), b.c_str());
+        const std::string a = security::redact_url(a_text), b = security::redact_url(b_text);
+        FUZZ_CHECK(a == b, "redact_url() shows the password:\n%s\n%s", a.c_str(), b.c_str());
         parse(a_text);
     }
     // A password with '/', '?' or '#' unescaped makes the address ambiguous
@@ -98,7 +99,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                b_text.c_str());
     FUZZ_CHECK(a.message == b.message, "a message or display shows the password:\n%s\n%s", a.message.c_str(),
                b.message.c_str());
-    FUZZ_CHECK(a.redacted == b.redacted, "redact() shows the password:\n%s\n%s", a.redacted.c_str(),
+    FUZZ_CHECK(a.redacted == b.redacted, "redact_url() shows the password:\n%s\n%s", a.redacted.c_str(),
                b.redacted.c_str());
 
     // Any text at all: no crash, only Errors.

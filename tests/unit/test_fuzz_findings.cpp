@@ -6,6 +6,7 @@
 
 #include "core/error.hpp"
 #include "core/json.hpp"
+#include "security/redact.hpp"
 #include "trials/mongo/bson_json.hpp"
 #include "trials/mongo/url.hpp"
 #include "trials/trial.hpp"
@@ -14,7 +15,7 @@
 
 using namespace hopt;
 using trials::mongo::parse_address;
-using trials::mongo::redact;
+using security::redact_url;
 
 namespace {
 
@@ -39,8 +40,8 @@ void assert_hidden(const std::string &message, const char *secret) {
 
 // crashes/address/password_quoted_as_path: a password holding an unescaped
 // '/' ended the authority early, and the message quoted what followed as a
-// "host" and "port" and showed the address unredacted (redact() stopped at
-// the first '/').
+// "host" and "port" and showed the address unredacted (the redaction then
+// stopped at the first '/').
 static void password_with_slash_stays_hidden(void **) {
     const std::string m = refusal("mongodb://admin:pa55/w0rd@db.example:27017/exp");
     assert_hidden(m, "pa55");
@@ -48,13 +49,14 @@ static void password_with_slash_stays_hidden(void **) {
     assert_non_null(strstr(m.c_str(), "percent-encode"));
     // The fuzzer's own input: the whole user information is hidden.
     assert_hidden(refusal("mongodb://mongo://localhost:1234/foo_db/jo:b@"), "jo:b");
-    assert_string_equal(redact("mongodb://mongo://localhost:1234/foo_db/jo:b@").c_str(), "mongodb://***@");
+    assert_string_equal(redact_url("mongodb://mongo://localhost:1234/foo_db/jo:b@").c_str(), "mongodb://***@");
 }
 
 // Other places a password may sit in a malformed address: before a '?', in
 // an address without a scheme, after a '@' of its own, in the options.
 static void redaction_is_structural(void **) {
     assert_hidden(refusal("mongodb://u:pa55?w0rd@localhost:99999/db"), "pa55");
+    assert_hidden(refusal("mongodb://u:pa55?w0rd@localhost:99999/db"), "w0rd");
     assert_hidden(refusal("u:pa55w0rd@localhost:99999/db"), "pa55w0rd");
     assert_hidden(refusal("mongodb://u:p@55w0rd@localhost:99999/db"), "55w0rd");
     assert_hidden(refusal("mongodb://localhost:99999/db?tlsCertificateKeyFilePassword=pa55w0rd"), "pa55w0rd");
@@ -67,9 +69,9 @@ static void redaction_is_structural(void **) {
     assert_string_equal(a.display.c_str(), "mongodb://***@localhost:27017/exp");
     assert_non_null(strstr(a.uri.c_str(), "admin:pa55w0rd@localhost:27017/exp?authSource=admin"));
     // The driver's messages may quote the password (libmongoc does when it
-    // holds unescaped characters): scrub() hides it.
-    assert_string_equal(a.scrub("Password \"pa55w0rd\" must not have unescaped chars").c_str(),
-                        "Password \"***\" must not have unescaped chars");
+    // holds unescaped characters): its secrets hide it.
+    const std::string driver = "Password \"pa55w0rd\" must not have unescaped chars";
+    assert_string_equal(security::redact_text(driver, a.secrets).c_str(), "Password \"***\" must not have unescaped chars");
 }
 
 // crashes/trial_json/oid_with_31_digits: {"$oid": <31 hex digits>} was

@@ -230,28 +230,52 @@ void refusals_are_remembered_per_domain(void **) {
 
 // ------------------------------------------------------------ redaction --
 
+// One rule (security/redact.hpp): the whole user information (user name and
+// password) and the values of secret options become ***, in every address
+// form, well formed or not.
 void passwords_never_reach_messages(void **) {
     using security::redact_url;
     assert_string_equal(redact_url("mongodb://alice:s3cret@db1:27017,db2/hopt?authSource=admin").c_str(),
-                        "mongodb://alice:***@db1:27017,db2/hopt?authSource=admin");
-    // Unescaped '@' and '/' in the password, and the worker's form.
-    assert_string_equal(redact_url("mongodb://alice:p@ss/w0rd@db/hopt").c_str(), "mongodb://alice:***@db/hopt");
-    assert_string_equal(redact_url("alice:s3cret@db:27017/hopt").c_str(), "alice:***@db:27017/hopt");
+                        "mongodb://***@db1:27017,db2/hopt?authSource=admin");
+    // Unescaped '@' and '/' in the password, a user without a password, the
+    // worker's form and hyperopt's.
+    assert_string_equal(redact_url("mongodb://alice:p@ss/w0rd@db/hopt").c_str(), "mongodb://***@db/hopt");
+    assert_string_equal(redact_url("mongodb://alice@db/hopt").c_str(), "mongodb://***@db/hopt");
+    assert_string_equal(redact_url("alice:s3cret@db:27017/hopt").c_str(), "***@db:27017/hopt");
+    assert_string_equal(redact_url("mongo://alice:s3cret@db:27017/hopt/jobs").c_str(), "mongo://***@db:27017/hopt/jobs");
+    // Secret options, whatever their case; the others stay readable.
     assert_string_equal(redact_url("mongodb://db/hopt?tls=true&tlsCertificateKeyFilePassword=pw1&x=1").c_str(),
                         "mongodb://db/hopt?tls=true&tlsCertificateKeyFilePassword=***&x=1");
+    assert_string_equal(redact_url("mongodb://u:p@db/h?SSLCLIENTCERTIFICATEKEYPASSWORD=pw1;appname=a").c_str(),
+                        "mongodb://***@db/h?SSLCLIENTCERTIFICATEKEYPASSWORD=***;appname=a");
     assert_lacks(redact_url("mongodb://db/h?authMechanism=MONGODB-AWS&authMechanismProperties=AWS_SESSION_TOKEN:tok"), "tok");
-    assert_string_equal(redact_url("mongodb://alice@db/hopt").c_str(), "mongodb://alice@db/hopt");
+    // Malformed: a '?' in the password, text before the scheme, an '@' in a
+    // secret option's value, nothing to hide.
+    assert_string_equal(redact_url("mongodb://u:pa55?w0rd@localhost:99999/db").c_str(), "mongodb://***@***");
+    assert_string_equal(redact_url("x:pa55w0rd@h://localhost/db").c_str(), "***@h://localhost/db");
+    assert_string_equal(redact_url("mongodb://h/db?tlsCertificateKeyFilePassword=ab@cd&x=1").c_str(),
+                        "mongodb://***@***&x=1");
+    assert_string_equal(redact_url("mongodb://localhost:99999/db?x=1").c_str(), "mongodb://localhost:99999/db?x=1");
 
+    // Free text: addresses in it, the given secrets, and secret options.
     const std::string text = security::redact_text("failed to connect to mongodb://bob:hunter2@h/db: 'hunter2' "
                                                    "rejected; sslClientCertificateKeyPassword=xyz",
                                                    {"hunter2"});
     assert_lacks(text, "hunter2");
+    assert_lacks(text, "bob");
     assert_lacks(text, "xyz");
-    assert_contains(text, "mongodb://bob:***@h/db");
+    assert_contains(text, "mongodb://***@h/db");
+    // A secret that holds a shorter one is hidden whole.
+    assert_string_equal(security::redact_text("user ab, password 'abcd'", {"ab", "abcd"}).c_str(),
+                        "user ***, password '***'");
 
-    const auto secrets = security::secrets_of("mongodb://u:p%40ss@h/db?tlsCertificateKeyFilePassword=k3y");
-    assert_int_equal(secrets.size(), 3);  // as written, decoded, the option
-    assert_string_equal(secrets[1].c_str(), "p@ss");
+    // What the driver may quote: user and password, as written and
+    // decoded, and the secret options' values; not the other options.
+    const auto secrets =
+        security::secrets_of("mongodb://u%3Ax:p%40ss@h/db?tlsCertificateKeyFilePassword=k3y&authSource=admin");
+    const std::vector<std::string> expected = {"k3y", "p%40ss", "p@ss", "u%3Ax", "u:x"};
+    assert_true(secrets == expected);
+    assert_true(security::secrets_of("mongodb://h/db?authSource=admin").empty());
 
     // Every parse error of an address with a password.
     for (const char *bad : {"mongodb://u:topsecret@h:99999/db", "mongodb://u:topsecret@/db", "mongodb://u:topsecret@h",
@@ -270,6 +294,8 @@ void passwords_never_reach_messages(void **) {
     const trials::mongo::Address a = trials::mongo::parse_address("mongodb://u:top%2Fsecret@h:1/db?authSource=admin");
     assert_string_equal(a.display.c_str(), "mongodb://***@h:1/db");
     assert_string_equal(a.database.c_str(), "db");
+    assert_string_equal(security::redact_text("bad password 'top/secret' for u", a.secrets).c_str(),
+                        "bad password '***' for ***");
 }
 
 }  // namespace

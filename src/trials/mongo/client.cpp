@@ -80,12 +80,18 @@ bool is_duplicate_key(const bson_error_t &e) {
 Pool::Pool(const Address &address) : address_(address), retry_(address.display) {
     init_driver();
     bson_error_t error;
+    // The driver's messages may quote the password (libmongoc does when it
+    // holds unescaped characters).
+    auto refused = [&](const char *what) {
+        return std::string(what) + " MongoDB address '" + address_.display +
+               "': " + security::redact_text(error.message, address_.secrets);
+    };
     uri_ = mongoc_uri_new_with_error(address_.uri.c_str(), &error);
-    if (!uri_) fail(HOPT_EINVAL, "invalid MongoDB address '" + address_.display + "': " + address_.scrub(error.message));
+    if (!uri_) fail(HOPT_EINVAL, refused("invalid"));
     pool_ = mongoc_client_pool_new_with_error(uri_, &error);
     if (!pool_) {
         mongoc_uri_destroy(uri_);
-        fail(HOPT_EINVAL, "cannot use MongoDB address '" + address_.display + "': " + address_.scrub(error.message));
+        fail(HOPT_EINVAL, refused("cannot use"));
     }
     mongoc_client_pool_set_error_api(pool_, MONGOC_ERROR_API_VERSION_2);
 }
@@ -160,43 +166,47 @@ bool Pool::insert(const char *coll, const Json &doc) { return insert(coll, to_bs
 
 namespace {
 
-int64_t matched(const bson_t *reply) {
+int64_t count_in(const bson_t *reply, const char *key) {
     bson_iter_t it;
-    if (bson_iter_init_find(&it, reply, "matchedCount") && BSON_ITER_HOLDS_NUMBER(&it)) return bson_iter_as_int64(&it);
+    if (bson_iter_init_find(&it, reply, key) && BSON_ITER_HOLDS_NUMBER(&it)) return bson_iter_as_int64(&it);
     return 0;
+}
+
+// mongoc_collection_update_one and mongoc_collection_replace_one: the same
+// arguments (filter, update or replacement, options) and reply.
+using WriteOne = bool (*)(mongoc_collection_t *, const bson_t *, const bson_t *, const bson_t *, bson_t *,
+                          bson_error_t *);
+
+struct WriteCounts {
+    int64_t matched = 0, upserted = 0;
+};
+
+// One write of a single document, retried like every operation of a Pool;
+// an error names it as `verb` + `coll`.
+WriteCounts write_one(Pool &pool, WriteOne write, const char *verb, const char *coll, const Json &filter,
+                      const Json &doc, bool upsert) {
+    return pool.retry().run([&] {
+        Client c(pool);
+        BsonPtr f = to_bson(filter), d = to_bson(doc), o = to_bson(Json{{"upsert", upsert}});
+        bson_t reply;
+        bson_error_t error;
+        const bool ok = write(c.collection(coll), f.get(), d.get(), o.get(), &reply, &error);
+        const WriteCounts n{count_in(&reply, "matchedCount"), count_in(&reply, "upsertedCount")};
+        bson_destroy(&reply);
+        if (!ok) raise(error, verb + std::string(coll));
+        return n;
+    });
 }
 
 }  // namespace
 
 int64_t Pool::update(const char *coll, const Json &filter, const Json &update, bool upsert) {
-    return retry_.run([&] {
-        Client c(*this);
-        BsonPtr f = to_bson(filter), u = to_bson(update), o = to_bson(Json{{"upsert", upsert}});
-        bson_t reply;
-        bson_error_t error;
-        const bool ok = mongoc_collection_update_one(c.collection(coll), f.get(), u.get(), o.get(), &reply, &error);
-        int64_t n = matched(&reply);
-        bson_iter_t it;
-        if (upsert && bson_iter_init_find(&it, &reply, "upsertedCount") && BSON_ITER_HOLDS_NUMBER(&it))
-            n += bson_iter_as_int64(&it);
-        bson_destroy(&reply);
-        if (!ok) raise(error, std::string("updating ") + coll);
-        return n;
-    });
+    const WriteCounts n = write_one(*this, mongoc_collection_update_one, "updating ", coll, filter, update, upsert);
+    return n.matched + (upsert ? n.upserted : 0);
 }
 
 int64_t Pool::replace(const char *coll, const Json &filter, const Json &doc, bool upsert) {
-    return retry_.run([&] {
-        Client c(*this);
-        BsonPtr f = to_bson(filter), d = to_bson(doc), o = to_bson(Json{{"upsert", upsert}});
-        bson_t reply;
-        bson_error_t error;
-        const bool ok = mongoc_collection_replace_one(c.collection(coll), f.get(), d.get(), o.get(), &reply, &error);
-        const int64_t n = matched(&reply);
-        bson_destroy(&reply);
-        if (!ok) raise(error, std::string("writing to ") + coll);
-        return n;
-    });
+    return write_one(*this, mongoc_collection_replace_one, "writing to ", coll, filter, doc, upsert).matched;
 }
 
 int64_t Pool::remove(const char *coll, const Json &filter) {
@@ -206,10 +216,7 @@ int64_t Pool::remove(const char *coll, const Json &filter) {
         bson_t reply;
         bson_error_t error;
         const bool ok = mongoc_collection_delete_many(c.collection(coll), f.get(), nullptr, &reply, &error);
-        int64_t n = 0;
-        bson_iter_t it;
-        if (ok && bson_iter_init_find(&it, &reply, "deletedCount") && BSON_ITER_HOLDS_NUMBER(&it))
-            n = bson_iter_as_int64(&it);
+        const int64_t n = ok ? count_in(&reply, "deletedCount") : 0;
         bson_destroy(&reply);
         if (!ok) raise(error, std::string("deleting from ") + coll);
         return n;

@@ -65,7 +65,8 @@ public:
     // false when the insert hit a duplicate key.
     bool insert(const char *coll, const Json &doc);
     bool insert(const char *coll, const bson_t *doc);
-    // Number of documents matched.
+    // Number of documents matched (update: plus the one upserted, if any;
+    // remove: deleted).
     int64_t update(const char *coll, const Json &filter, const Json &update, bool upsert = false);
     int64_t replace(const char *coll, const Json &filter, const Json &doc, bool upsert);
     int64_t remove(const char *coll, const Json &filter);

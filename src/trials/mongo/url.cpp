@@ -1,8 +1,6 @@
 #include "trials/mongo/url.hpp"
 
-#include <algorithm>
 #include <cctype>
-#include <vector>
 
 #include "core/error.hpp"
 #include "security/redact.hpp"
@@ -40,17 +38,10 @@ bool has_option(const std::string &query, const std::string &key) {
 // the parts are ambiguous, and a password holding an unescaped '/', '?' or
 // ':' would otherwise show up as a "host", "port" or "collection".
 [[noreturn]] void bad(const std::string &text, const std::string &why, const std::string &quoted = "") {
-    const std::string shown = redact(text);
+    const std::string shown = security::redact_url(text);
     std::string msg = "invalid MongoDB address '" + shown + "': " + why;
     if (!quoted.empty() && shown == text) msg += " ('" + quoted + "')";
     fail(HOPT_EINVAL, msg);
-}
-
-bool valid_scheme(const std::string &s) {
-    if (s.empty() || !std::isalpha(static_cast<unsigned char>(s[0]))) return false;
-    for (char c : s)
-        if (!std::isalnum(static_cast<unsigned char>(c)) && c != '+' && c != '-' && c != '.') return false;
-    return true;
 }
 
 // host[:port] list check: non-empty hosts, numeric ports in range.
@@ -91,27 +82,6 @@ std::string with_defaults(const std::string &base, std::string query) {
 }
 
 }  // namespace
-
-std::string redact(const std::string &text) {
-    // Conservative on purpose: messages about malformed addresses use this,
-    // and there the parts are ambiguous. Hidden: the whole user information
-    // (from the scheme to the last '@', as passwords may hold '@', '/' or
-    // ':' unescaped) and the whole query (tlsCertificateKeyFilePassword,
-    // authMechanismProperties...).
-    std::vector<bool> hide(text.size(), false);
-    const size_t sep = text.find("://");
-    const size_t from = sep != std::string::npos && valid_scheme(text.substr(0, sep)) ? sep + 3 : 0;
-    if (const size_t at = text.rfind('@'); at != std::string::npos && at > from)
-        std::fill(hide.begin() + static_cast<std::ptrdiff_t>(from), hide.begin() + static_cast<std::ptrdiff_t>(at), true);
-    if (const size_t q = text.find('?'); q != std::string::npos && q + 1 < text.size())
-        std::fill(hide.begin() + static_cast<std::ptrdiff_t>(q + 1), hide.end(), true);
-    std::string out;
-    for (size_t i = 0; i < text.size(); ++i) {
-        if (!hide[i]) out += text[i];
-        else if (i == 0 || !hide[i - 1]) out += "***";
-    }
-    return out;
-}
 
 Address parse_address(const std::string &text) {
     if (text.empty()) bad(text, "it is empty");
@@ -162,37 +132,9 @@ Address parse_address(const std::string &text) {
     }
     if (!valid_db_name(a.database)) bad(text, "not a valid database name", a.database);
     a.uri = with_defaults("mongodb://" + authority + "/" + a.database, query);
-    a.display = redact("mongodb://" + authority + "/" + a.database);
-    // What the driver's own messages might quote (it names a password that
-    // holds unescaped characters): the user information and option values.
-    if (at != std::string::npos) {
-        const std::string userinfo = authority.substr(0, at);
-        const size_t colon = userinfo.find(':');
-        a.secrets.push_back(userinfo);
-        a.secrets.push_back(userinfo.substr(0, colon));
-        if (colon != std::string::npos) a.secrets.push_back(userinfo.substr(colon + 1));
-    }
-    for (size_t start = 0; start < query.size();) {
-        size_t end = query.find_first_of("&;", start);
-        if (end == std::string::npos) end = query.size();
-        if (const size_t eq = query.find('=', start); eq < end) a.secrets.push_back(query.substr(eq + 1, end - eq - 1));
-        start = end + 1;
-    }
-    // and the password percent-decoded, as the driver may quote it.
-    for (std::string &s : security::secrets_of(text)) a.secrets.push_back(std::move(s));
+    a.display = security::redact_url("mongodb://" + authority + "/" + a.database);
+    a.secrets = security::secrets_of(text);
     return a;
-}
-
-std::string Address::scrub(std::string message) const {
-    // Addresses and secret options anywhere in the text, then this address's
-    // own secrets wherever they appear.
-    message = security::redact_text(std::move(message), {});
-    for (const std::string &secret : secrets) {
-        if (secret.empty()) continue;
-        for (size_t p = message.find(secret); p != std::string::npos; p = message.find(secret, p + 3))
-            message.replace(p, secret.size(), "***");
-    }
-    return message;
 }
 
 }  // namespace hopt::trials::mongo

@@ -13,19 +13,17 @@ namespace hopt::trials::mongo {
 struct Address {
     std::string uri;       // for the driver, with hopt's default timeouts added
     std::string database;  // where the jobs collection lives
-    std::string display;   // for messages and logs: user information replaced by ***
-    std::vector<std::string> secrets;  // user, password, option values
-
-    // `message` (e.g. the driver's) with every secret replaced by ***.
-    std::string scrub(std::string message) const;
+    // For messages and logs: security::redact_url's form, with the user
+    // information replaced by *** and no options.
+    std::string display;
+    // What the driver's messages may quote (security::secrets_of): pass them
+    // to security::redact_text with any text from the driver.
+    std::vector<std::string> secrets;
 };
 
-// Error(HOPT_EINVAL) naming the problem (never the user information or the
-// options' values) for an address that is not one of the forms above.
+// Error(HOPT_EINVAL) naming the problem for an address that is not one of
+// the forms above; the message shows the address through
+// security::redact_url, and quotes a part of it only when that hid nothing.
 Address parse_address(const std::string &text);
-
-// `text` with its user information (user:password) and its query replaced by
-// *** (for messages about bad input).
-std::string redact(const std::string &text);
 
 }  // namespace hopt::trials::mongo
