@@ -160,6 +160,52 @@ static void dead_recoverer_is_replaced(void **) {
     assert_int_equal(again->tid, tid);
 }
 
+// A driver that died (or gave up in an outage) between a job's insert and its
+// queue entry leaves a NEW job nobody can reserve: another driver requeues
+// it a heartbeat timeout later, once. The queue entry arriving late after
+// all is dropped by the worker that finds it, not run a second time.
+static void unqueued_jobs_are_requeued(void **) {
+    const std::string url = test_url("unqueued");
+    MongoStore first(url, std::string("e"));
+    const std::vector<int64_t> tids = queue(first, 2);
+    trials::mongo::Pool pool(trials::mongo::parse_address(url));
+    const std::string key = trials::mongo::tid_key(tids[1]);
+    assert_int_equal(pool.remove("hopt_queue", Json{{"_id", key}}), 1);  // what the dead driver left
+
+    MongoStore driver(url, std::string("e"));
+    assert_int_equal(driver.refresh().size(), 2);
+    const trials::RecoveryPolicy policy{0.3, 2};
+    assert_int_equal(driver.recover_stale(policy), 0);  // first sight: it may be on its way
+    std::this_thread::sleep_for(std::chrono::milliseconds(400));
+    assert_int_equal(driver.recover_stale(policy), 1);
+    MongoStore other(url, std::string("e"));  // another driver, later: nothing left to do
+    other.refresh();
+    other.recover_stale(policy);
+    std::this_thread::sleep_for(std::chrono::milliseconds(400));
+    assert_int_equal(other.recover_stale(policy), 0);
+    std::optional<Json> entry = pool.find_one("hopt_queue", Json{{"_id", key}});
+    assert_true(entry.has_value());
+    assert_int_equal((*entry)["claim"].get<int64_t>(), 1);
+
+    MongoStore worker(url, std::nullopt);
+    std::set<int64_t> reserved;
+    for (int i = 0; i < 2; ++i) {
+        auto job = worker.reserve("w", {std::string("e"), {}});
+        assert_true(job.has_value());
+        reserved.insert(job->tid);
+        finish(worker, *job, 1.0);
+    }
+    assert_true(reserved == std::set<int64_t>(tids.begin(), tids.end()));
+    // The dead driver's queue entry, arriving after all: dropped, the job
+    // left DONE, nothing run.
+    assert_true(pool.insert("hopt_queue", Json{{"_id", key}, {"tid", tids[1]}, {"exp_key", "e"}, {"objective", "f"},
+                                               {"claim", 0}}));
+    assert_false(worker.reserve("w", {std::string("e"), {}}).has_value());
+    assert_false(pool.find_one("hopt_queue", Json{{"_id", key}}).has_value());
+    const auto docs = driver.refresh();
+    for (const auto &t : docs) assert_int_equal(t->state, trials::kDone);
+}
+
 // A live worker's heartbeat keeps its job.
 static void heartbeats_keep_jobs(void **) {
     MongoStore driver(test_url("beat"), std::string("e"));
@@ -277,6 +323,7 @@ int main() {
         cmocka_unit_test(abandoned_jobs_are_recovered),
         cmocka_unit_test(dead_recoverer_is_replaced),
         cmocka_unit_test(heartbeats_keep_jobs),
+        cmocka_unit_test(unqueued_jobs_are_requeued),
         cmocka_unit_test(filters_cancel_and_persistence),
         cmocka_unit_test(awkward_results_survive),
         cmocka_unit_test(address_errors),

@@ -161,6 +161,47 @@ int64_t MongoStore::recover_stranded(const RecoveryPolicy &policy, const std::ve
     return recovered;
 }
 
+int64_t MongoStore::recover_unqueued(const RecoveryPolicy &policy, const std::vector<Json> &queue,
+                                     const std::vector<Json> &running, double now, bool valid,
+                                     std::map<std::string, std::pair<int, double>> &rounds) {
+    std::set<int64_t> placed;
+    for (const Json &q : queue) placed.insert(int_field(q, "tid", -1));
+    for (const Json &r : running) placed.insert(int_field(r, "tid", -1));
+    // The candidates, by this process's view of the experiment; the job
+    // itself is read again before anything is done.
+    std::vector<std::pair<int64_t, int64_t>> unqueued;
+    std::map<std::pair<int64_t, int64_t>, double> seen, before;
+    {
+        std::lock_guard lock(mu_);
+        for (const int64_t tid : pending_) {
+            const TrialPtr &t = cache_.at(tid);
+            if (t->state == kNew && !placed.count(tid)) unqueued.emplace_back(tid, claim_of(*t));
+        }
+        if (valid) before = unqueued_since_;
+    }
+    int64_t recovered = 0;
+    for (const auto &k : unqueued) {
+        // A driver inserts the job, then its queue entry: only a job left so
+        // for a heartbeat timeout is taken for stranded.
+        auto it = before.find(k);
+        const double since = it == before.end() ? now : it->second;
+        seen[k] = since;
+        if (now - since < policy.heartbeat_timeout) continue;
+        const std::string key = tid_key(k.first), claim = std::to_string(k.second);
+        if (!claim_recovery(key + "/" + claim + "/unqueued", now, policy.heartbeat_timeout, rounds)) continue;
+        const std::optional<Json> doc = pool_.find_one(kJobsColl, Json{{"_id", key}});
+        if (!doc || int_field(*doc, "state", -1) != kNew || int_field(*doc, "claim", -1) != k.second ||
+            pool_.find_one(kQueueColl, Json{{"_id", key}}) || pool_.find_one(kRunningColl, Json{{"_id", key}}))
+            continue;  // placed meanwhile
+        requeue(*doc, k.second + 1, int_field(*doc, "attempts"));
+        seen.erase(k);
+        ++recovered;
+    }
+    std::lock_guard lock(mu_);
+    unqueued_since_ = std::move(seen);
+    return recovered;
+}
+
 std::vector<int64_t> MongoStore::new_tids(size_t n) {
     std::lock_guard lock(mu_);
     auto taken = [&](int64_t tid) { return pool_.find_one(kTidsColl, Json{{"_id", tid_key(tid)}}).has_value(); };
@@ -488,6 +529,13 @@ std::optional<Trial> MongoStore::reserve(const std::string &owner, const Reserve
             pool_.remove(kQueueColl, Json{{"_id", key}});
             continue;
         }
+        // An entry left over from before the job moved on (a queue insert
+        // that arrived after recovery had requeued the job, or after the
+        // job finished): dropped, the job left as it is.
+        if (read->state != kNew || claim_of(*read) != claim_no) {
+            pool_.remove(kQueueColl, Json{{"_id", key}, {"claim", claim_no}});
+            continue;
+        }
         // The running entry comes first, so that from now on a crash leaves
         // a heartbeat that stops, which recovery notices.
         const int64_t tid = int_field(c, "tid");
@@ -657,6 +705,7 @@ int64_t MongoStore::recover_stale(const RecoveryPolicy &policy) {
         rounds = recovery_rounds_;
     }
     int64_t recovered = recover_stranded(policy, queue, now, valid, rounds);
+    recovered += recover_unqueued(policy, queue, running, now, valid, rounds);
     std::map<std::pair<int64_t, int64_t>, std::pair<Json, double>> seen;
     for (const Json &r : running) {
         const std::pair<int64_t, int64_t> k{int_field(r, "tid"), int_field(r, "claim")};

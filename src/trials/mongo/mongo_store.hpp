@@ -91,6 +91,13 @@ private:
     // entry, among `queue` (read at `now`).
     int64_t recover_stranded(const RecoveryPolicy &policy, const std::vector<Json> &queue, double now, bool valid,
                              std::map<std::string, std::pair<int, double>> &rounds);
+    // NEW jobs of this experiment in neither the queue nor running (a
+    // driver died, or gave up in an outage, between a job's insert and its
+    // queue entry; a canceller between its claim and the job's state), by
+    // the cache and `queue` / `running` (read at `now`): requeued.
+    int64_t recover_unqueued(const RecoveryPolicy &policy, const std::vector<Json> &queue,
+                             const std::vector<Json> &running, double now, bool valid,
+                             std::map<std::string, std::pair<int, double>> &rounds);
     // Recovering a job is a step a process can die in, so its claim comes
     // in rounds: "recover:<tid>/<claim>", then "...#1", ... A reader that
     // finds a round taken and the job still abandoned a timeout later takes
@@ -125,6 +132,8 @@ private:
     // Queue entries as last seen: (tid, claim) -> when first seen (or last
     // checked).
     std::map<std::pair<int64_t, int64_t>, double> queued_since_;
+    // NEW jobs seen in neither queue nor running: (tid, claim) -> since when.
+    std::map<std::pair<int64_t, int64_t>, double> unqueued_since_;
     double last_recovery_ = -1e9;
     double last_observed_ = -1e9;          // when recovery last read the server
     uint64_t outages_seen_ = 0;            // pool_.retry().outages() as of then
