@@ -12,6 +12,11 @@ for (i in 1:3) {
   err <- tryCatch(fmin(function(p) stop("boom"), space, max_evals = 3, show_progressbar = FALSE),
                   error = function(e) e)
   stopifnot(conditionMessage(err) == "boom")
+  # early_stop_fn closures, stopping the search or failing it.
+  fmin(sq, space, max_evals = 30, early_stop_fn = no_progress_loss(3), show_progressbar = FALSE)
+  err <- tryCatch(fmin(sq, space, max_evals = 5, early_stop_fn = function(trials) stop("es boom"),
+                       show_progressbar = FALSE), error = function(e) e)
+  stopifnot(conditionMessage(err) == "es boom")
   # A bad space: the failed parse leaves nothing behind.
   stopifnot(inherits(tryCatch(hopt_space(hp_uniform("bad", 1, 0)), error = function(e) e), "hopt_space_error"))
   df <- as.data.frame(t)

@@ -35,6 +35,19 @@
 #'   passed as, or "objective".
 #' @param max_queue_len trials queued ahead of the workers.
 #' @param poll_interval seconds between polls of a MongoDB store.
+#' @param early_stop_fn NULL, or hyperopt's `early_stop_fn`: a function
+#'   called as `early_stop_fn(trials, ...)` after each finished trial (each
+#'   poll of a MongoDB store), `trials` being the [trials()] or
+#'   [mongo_trials()] object of the search (a new [trials()] when `trials` is
+#'   NULL), on which [length()][length.hopt_trials], [as.data.frame()][as.data.frame.hopt_trials],
+#'   [trials_losses()] etc. work. It returns `TRUE` to stop the search,
+#'   `FALSE` to go on, or a list whose element `stop` (or, without one, its
+#'   first element) is `TRUE`/`FALSE`: the other elements of the list are its
+#'   arguments `...` on the next call, by name where they have one (hyperopt's
+#'   `return stop, args`). The first call has no `...`, nor does a call after
+#'   a bare `TRUE`/`FALSE`. An R error in it ends `fmin` and is signalled
+#'   again in the caller with its own class and message. See
+#'   [no_progress_loss()].
 #' @param ... parameters of the algorithm, e.g. `n_startup_jobs = 10` or
 #'   `gamma = 0.25` for tpe, `shrink_coef = 0.1` for anneal.
 #' @return the best values (a named list), or the best point.
@@ -45,12 +58,16 @@
 fmin <- function(fn, space, algo = "tpe", max_evals, trials = NULL, seed = NULL, timeout = NULL,
                  loss_threshold = NULL, points_to_evaluate = NULL, return_argmin = TRUE,
                  catch_eval_exceptions = FALSE, show_progressbar = interactive(), name = NULL,
-                 max_queue_len = NULL, poll_interval = NULL, ...) {
+                 max_queue_len = NULL, poll_interval = NULL, early_stop_fn = NULL, ...) {
   if (is.null(name)) name <- if (is.character(fn)) fn else default_name(substitute(fn))
   if (is.character(fn)) fn <- remote_only(name)
   if (missing(max_evals)) stop("hopt: fmin needs max_evals", call. = FALSE)
   if (!is.null(trials) && !inherits(trials, "hopt_trials"))
     stop("hopt: trials must come from trials() or mongo_trials()", call. = FALSE)
+  if (!is.null(early_stop_fn) && !is.function(early_stop_fn))
+    stop("hopt: early_stop_fn must be a function or NULL", call. = FALSE)
+  # early_stop_fn sees the trials: a store of our own when none is given.
+  if (is.null(trials) && !is.null(early_stop_fn)) trials <- trials()
 
   sp <- hopt_space(space)
   state <- new.env(parent = emptyenv())
@@ -61,13 +78,29 @@ fmin <- function(fn, space, algo = "tpe", max_evals, trials = NULL, seed = NULL,
   opts <- fmin_options(seed, timeout, loss_threshold, points_to_evaluate, return_argmin,
                        catch_eval_exceptions, show_progressbar, max_queue_len, poll_interval)
   on.exit(release(opts), add = TRUE)
+  check(rhopt_fmin_options_set_early_stop(ptr(opts), early_stop_closure(early_stop_fn, trials, state)))
 
   res <- hopt_fmin(ptr(obj), ptr(sp), ptr(al), max_evals, ptr(trials), ptr(opts))
-  if (res[[1]] < 0 && !is.null(state$condition)) resignal(state$condition)
-  # Only the interrupt check of fmin_options() cancels a search from R.
-  if (res[[1]] < 0 && hopt_status_name(res[[1]]) == "HOPT_ECANCELLED") resignal(structure(list(), class = "interrupt"))
+  if (res[[1]] < 0) fmin_failed(hopt_status_name(res[[1]]), state)
   from_json(check1(res, "fmin"))
 }
+
+# The R condition behind a failed hopt_fmin, signalled again; returns if
+# there is none (the library's own error).
+fmin_failed <- function(status, state) {
+  # Only the early stop (src/callbacks.c, R/early_stop.R) cancels a search
+  # from R: early_stop_fn's condition, an interrupt the objective caught, or
+  # the trampoline's own interrupt check.
+  cancelled <- status == "HOPT_ECANCELLED"
+  if (cancelled && !is.null(state$stop_condition)) resignal(state$stop_condition)
+  if (cancelled && isTRUE(state$interrupted)) resignal(interrupt_condition())
+  # With catch_eval_exceptions the objective's errors are failed trials, not
+  # why fmin failed (say, every trial failed).
+  if (status == "HOPT_EOBJECTIVE" && !is.null(state$condition)) resignal(state$condition)
+  if (cancelled) resignal(interrupt_condition())
+}
+
+interrupt_condition <- function() structure(list(), class = "interrupt")
 
 # The name an objective passed as `fmin(my_loss, ...)` has: "my_loss".
 default_name <- function(expr) if (is.symbol(expr)) as.character(expr) else "objective"
@@ -109,7 +142,6 @@ fmin_options <- function(seed, timeout, loss_threshold, points_to_evaluate, retu
   check(hopt_fmin_options_set_show_progress(o, as.integer(isTRUE(show_progressbar))))
   if (!is.null(max_queue_len)) check(hopt_fmin_options_set_max_queue_len(o, as.integer(max_queue_len)))
   if (!is.null(poll_interval)) check(hopt_fmin_options_set_poll_interval(o, poll_interval))
-  check(rhopt_fmin_options_stop_on_interrupt(o))
   opts
 }
 

@@ -44,6 +44,8 @@ objective_closure <- function(fn, state = NULL) {
              },
              interrupt = function(i) {
                keep(i)
+               # Noted apart: the early stop ends fmin on it (R/early_stop.R).
+               if (!is.null(state)) state$interrupted <- TRUE
                "interrupted"
              })
   }

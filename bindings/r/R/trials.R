@@ -69,17 +69,22 @@ first_or_na <- function(v) if (length(v) == 0) NA else v[[1]]
 #' @export
 as.data.frame.hopt_trials <- function(x, row.names = NULL, optional = FALSE, ...) {
   docs <- trial_docs(x)
+  df <- trials_results_of(docs)
+  vals <- trials_vals_of(docs)
+  if (ncol(vals) > 1) df <- cbind(df, vals[, -1, drop = FALSE])
+  df
+}
+
+# The columns tid, state, status, loss and error of the documents `docs`.
+trials_results_of <- function(docs) {
   num <- function(v) if (is.null(v) || !is.numeric(v)) NA_real_ else as.numeric(v)
-  df <- data.frame(
+  data.frame(
     tid = vapply(docs, function(d) as.numeric(d$tid), numeric(1)),
     state = state_names[vapply(docs, function(d) as.integer(d$state), integer(1)) + 1L],
     status = vapply(docs, function(d) as.character(d$result$status %||% NA_character_), character(1)),
     loss = vapply(docs, function(d) num(d$result$loss), numeric(1)),
     error = vapply(docs, function(d) if (length(d$error) >= 2) as.character(d$error[[2]]) else NA_character_, character(1)),
     stringsAsFactors = FALSE)
-  vals <- trials_vals_of(docs)
-  if (ncol(vals) > 1) df <- cbind(df, vals[, -1, drop = FALSE])
-  df
 }
 
 `%||%` <- function(a, b) if (is.null(a)) b else a

@@ -78,11 +78,25 @@ static void check_interrupt(void *unused) {
 
 static int interrupted(void) { return R_ToplevelExec(check_interrupt, NULL) ? 0 : 1; }
 
-static int early_stop_on_interrupt(const hopt_trials *trials, int *stop, void *user) {
-    (void)trials;
-    (void)user;
+/* fmin's early stop: the interrupt check first, then the R closure (if
+ * any), whose answer is 0 (go on), 1 (stop) or anything else (abort). */
+static int early_stop_call(const hopt_trials *trials, int *stop, void *user) {
+    (void)trials; /* the closure holds the R trials object of the same store */
     *stop = 0;
-    return interrupted();
+    if (interrupted()) return 1;
+    if (!user) return 0;
+    int failed = 0;
+    SEXP call = PROTECT(Rf_lang1((SEXP)user));
+    SEXP ans = R_tryEval(call, R_GlobalEnv, &failed);
+    /* failed: only an interrupt or a bug of the wrapper lands here. No
+     * coercion (its warnings could be errors): the wrapper gives an integer. */
+    const int rc = !failed && TYPEOF(ans) == INTSXP && XLENGTH(ans) == 1 ? INTEGER(ans)[0] : -1;
+    UNPROTECT(1);
+    if (rc == 0 || rc == 1) {
+        *stop = rc;
+        return 0;
+    }
+    return 1;
 }
 
 static int worker_stop_on_interrupt(void *user) {
@@ -90,8 +104,11 @@ static int worker_stop_on_interrupt(void *user) {
     return interrupted();
 }
 
-int rhopt_fmin_options_stop_on_interrupt(hopt_fmin_options *opts) {
-    return hopt_fmin_options_set_early_stop(opts, early_stop_on_interrupt, NULL, NULL);
+int rhopt_fmin_options_set_early_stop(hopt_fmin_options *opts, SEXP fn) {
+    if (!Rf_isFunction(fn)) return hopt_fmin_options_set_early_stop(opts, early_stop_call, NULL, NULL);
+    R_PreserveObject(fn);
+    /* On failure hopt calls release_closure itself: no leak either way. */
+    return hopt_fmin_options_set_early_stop(opts, early_stop_call, fn, release_closure);
 }
 
 int rhopt_worker_options_stop_on_interrupt(hopt_worker_options *opts) {

@@ -19,8 +19,13 @@
  *   - a character string: the error message of a failed evaluation. */
 int rhopt_objective_new(const char *name, SEXP fn, hopt_objective **out);
 
-/* Stop fmin (HOPT_ECANCELLED) when the user interrupts R (Ctrl-C). */
-int rhopt_fmin_options_stop_on_interrupt(hopt_fmin_options *opts);
+/* fmin's early stop. Always: stop fmin (HOPT_ECANCELLED) when the user
+ * interrupts R (Ctrl-C). Then, if `fn` is an R function, `fn()` is called
+ * (kept alive until the options are freed or the setting replaced); it must
+ * not signal an R error and returns 0 (go on), 1 (stop the search) or any
+ * other integer (abort fmin with HOPT_ECANCELLED). Anything else (NULL):
+ * the interrupt check alone. */
+int rhopt_fmin_options_set_early_stop(hopt_fmin_options *opts, SEXP fn);
 
 /* Stop the worker, as hyperopt-mongo-worker on SIGINT, on an R interrupt. */
 int rhopt_worker_options_stop_on_interrupt(hopt_worker_options *opts);

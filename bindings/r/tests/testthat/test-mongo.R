@@ -107,3 +107,24 @@ test_that("a worker ends with an error after too many failures in a row", {
   expect_match(paste(readLines(w$log), collapse = "\n"), "always broken")
   delete_all(t)
 })
+
+test_that("early_stop_fn sees the MongoDB trials at each poll and stops the search", {
+  url <- test_url("early_stop")
+  t <- mongo_trials(url, "early-stop-exp")
+  delete_all(t)
+  w <- start_worker(url, objectives_src, poll_interval = 0.05, reserve_timeout = 3, isolation = "none")
+  classes <- character(0)
+  five_done <- function(trials) {
+    classes <<- union(classes, class(trials))
+    sum(as.data.frame(trials)$state == "done") >= 5
+  }
+  parabola <- function(p) stop("evaluated by the workers, not here")
+  fmin(parabola, x_space, max_evals = 200, trials = t, seed = 5, show_progressbar = FALSE,
+       poll_interval = 0.05, max_queue_len = 1, timeout = 90, early_stop_fn = five_done)
+  expect_equal(wait_worker(w), 0L, info = paste(readLines(w$log), collapse = "\n"))
+  expect_true("hopt_mongo_trials" %in% classes)
+  df <- as.data.frame(t)
+  expect_gte(sum(df$state == "done"), 5)
+  expect_lt(nrow(df), 20)  # stopped, not run to max_evals
+  delete_all(t)
+})
