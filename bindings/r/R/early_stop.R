@@ -50,8 +50,8 @@ early_stop_answer <- function(ans) {
 #' MongoDB workers as serially (as hopt's own rule in the C library).
 #'
 #' The rule is an ordinary `early_stop_fn`: called as `rule(trials, ...)` it
-#' returns `list(stop, best_loss, iteration_no_progress, seen)`, the last
-#' three being its state for the next call.
+#' returns `list(stop, best_loss, iteration_no_progress, scan)`, the last
+#' three being its state for the next call (`scan`: which trials it has read).
 #' @param iteration_stop_count trials without progress that stop the search
 #'   (a whole number >= 1).
 #' @param percent_increase the improvement, in percent of the best loss, a
@@ -71,8 +71,8 @@ no_progress_loss <- function(iteration_stop_count = 20, percent_increase = 0.0) 
     stop("hopt: percent_increase must be one finite number >= 0", call. = FALSE)
   force(iteration_stop_count)
   force(percent_increase)
-  function(trials, best_loss = NULL, iteration_no_progress = 0, seen = numeric(0)) {
-    new <- new_finished_losses(trials, seen)
+  function(trials, best_loss = NULL, iteration_no_progress = 0, scan = NULL) {
+    new <- read_new_finished(trials, scan)
     for (loss in new$loss) {
       if (is.null(best_loss)) {
         if (is.finite(loss)) best_loss <- loss
@@ -85,16 +85,45 @@ no_progress_loss <- function(iteration_stop_count = 20, percent_increase = 0.0) 
       }
     }
     list(stop = iteration_no_progress >= iteration_stop_count, best_loss = best_loss,
-         iteration_no_progress = iteration_no_progress, seen = c(seen, new$tid))
+         iteration_no_progress = iteration_no_progress, scan = new$scan)
   }
 }
 
-# tid and loss of the finished trials (done, error) not in `seen`, in tid
-# order. The counts first: a poll that finished nothing reads no documents.
-new_finished_losses <- function(trials, seen) {
-  finished <- sum(vapply(2:3, function(s) check1(hopt_trials_count(ptr(trials), s)), numeric(1)))
-  if (finished == length(seen)) return(data.frame(tid = numeric(0), loss = numeric(0)))
-  df <- trials_results_of(trial_docs(trials))
-  df <- df[df$state %in% c("done", "error") & !(df$tid %in% seen), c("tid", "loss")]
-  df[order(df$tid), ]
+# The losses of the finished trials (done, error) not read before, in tid
+# order, and the updated `scan`: the tids read finished (seen), those read
+# unfinished (pending), how many tids were read and the next one to read.
+# Reading a trial at a time keeps a search O(trials): only trials new since
+# the last call and the pending ones are read, and none when no trial
+# finished. Tids are read upwards; a gap in them (trials imported, or
+# MongoDB tids of other experiments) falls back to reading every trial.
+read_new_finished <- function(trials, scan) {
+  if (is.null(scan)) scan <- list(seen = numeric(0), pending = numeric(0), read = 0, next_tid = 0)
+  p <- ptr(trials)
+  count <- function(states) sum(vapply(states, function(s) check1(hopt_trials_count(p, s)), numeric(1)))
+  if (count(2:3) == length(scan$seen)) return(list(loss = numeric(0), scan = scan))
+  get <- function(tid) {
+    res <- hopt_trials_get(p, tid)
+    if (res[[1]] < 0) NULL else from_json_raw(res[[2]])
+  }
+  docs <- lapply(scan$pending, get)
+  total <- count(-1)
+  tid <- scan$next_tid
+  read <- scan$read
+  while (read < total) {
+    doc <- get(tid)
+    if (is.null(doc)) {
+      docs <- trial_docs(trials)
+      read <- length(docs)
+      break
+    }
+    docs[[length(docs) + 1]] <- doc
+    read <- read + 1
+    tid <- tid + 1
+  }
+  df <- trials_results_of(Filter(Negate(is.null), docs))
+  df <- df[order(df$tid), ]
+  fresh <- df$state %in% c("done", "error") & !(df$tid %in% scan$seen)
+  list(loss = df$loss[fresh],
+       scan = list(seen = c(scan$seen, df$tid[fresh]), pending = df$tid[df$state %in% c("new", "running")],
+                   read = read, next_tid = max(tid, df$tid + 1)))
 }

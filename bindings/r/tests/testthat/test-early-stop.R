@@ -72,6 +72,20 @@ test_that("no_progress_loss stops a search whose loss never improves", {
   expect_equal(nrow(as.data.frame(t3)), 3L)
 })
 
+test_that("no_progress_loss reads every trial of a store whose tids have gaps", {
+  # Two trials imported as tids 0 and 7: reading tids upwards misses tid 1.
+  t0 <- trials()
+  quiet_fmin(function(p) 100, x_space, max_evals = 2, trials = t0, seed = 1)
+  docs <- hopt:::check1(hopt:::hopt_trials_export(hopt:::ptr(t0)))
+  docs <- gsub("[1]", "[7]", gsub("\"tid\":1,", "\"tid\":7,", docs, fixed = TRUE), fixed = TRUE)
+  t <- trials()
+  hopt:::check(hopt:::hopt_trials_import(hopt:::ptr(t), docs))
+  expect_equal(as.data.frame(t)$tid, c(0, 7))
+  # 100 sets the reference, then 100 and 200 make no progress: stop at 3.
+  quiet_fmin(function(p) 200, x_space, max_evals = 50, trials = t, seed = 1, early_stop_fn = no_progress_loss(3))
+  expect_equal(as.data.frame(t)$loss, c(100, 100, 200))
+})
+
 test_that("no_progress_loss lets an improving search run and checks its arguments", {
   t <- trials()
   losses <- c(10, 9, 8, 7, 6, 5, 5, 5)
