@@ -370,6 +370,7 @@ function hopt.worker(args)
     for k in pairs(args) do
       if not worker_args[k] and not worker_setters[k] then fail("worker has no argument '" .. tostring(k) .. "'") end
     end
+    if args.stop_on_signals ~= nil then check_type("stop_on_signals", args.stop_on_signals, "boolean") end
     local registry = core.hopt_registry_new()
     for objective_name, fn in pairs(args.objectives or {}) do
       if type(fn) ~= "function" then fail("objective '" .. tostring(objective_name) .. "' is not a function") end
@@ -387,7 +388,6 @@ function hopt.worker(args)
       if not isolation then fail("isolation must be \"process\" or \"none\"") end
       core.hopt_worker_options_set_isolation(opts, isolation)
     end
-    if args.stop_on_signals ~= nil then check_type("stop_on_signals", args.stop_on_signals, "boolean") end
     if args.stop_on_signals then return core.hoptlua_worker_run_on_signals(args.mongo, registry, opts) end
     return core.hopt_worker_run(args.mongo, registry, opts)
   end)
