@@ -3,7 +3,8 @@
 -- (tests/integration/test_worker_signals.sh). An idle worker exits at once, a
 -- busy one after its trial (in a child process or in its own), one whose
 -- trial outlasts the 10 s grace after putting the trial back in the queue,
--- all with status 0; a second signal ends it at once, by that signal.
+-- all with status 0; a second signal ends it at once, by that signal. And
+-- hopt.worker{stop_on_signals = true} gives a program its own handlers back.
 local dir = debug.getinfo(1, "S").source:match("^@(.*/)") or "./"
 local t = dofile(dir .. "helpers.lua")
 local hopt = require("hopt")
