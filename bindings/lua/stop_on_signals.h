@@ -13,7 +13,8 @@
  * gets the library's grace, then goes back to the queue) and it returns
  * HOPT_OK; a second ends the process at once, by that signal. The stop
  * check of `opts` is replaced; the process's previous handlers are back
- * when this returns. */
+ * when this returns. Signal handlers belong to the process: run one such
+ * worker at a time. */
 int hoptlua_worker_run_on_signals(const char *url, const hopt_registry *registry, hopt_worker_options *opts,
                                   int64_t *jobs_done);
 
