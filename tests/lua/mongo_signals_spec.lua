@@ -61,7 +61,7 @@ describe("hopt-lua-worker stopped by a signal", function()
       d.wait()
     end
     for _, trials in pairs(experiments) do trials:delete_all() end
-    os.execute("rm -f '" .. scratch .. "' '" .. scratch .. "'.*.log")
+    os.execute("rm -f '" .. scratch .. "' '" .. scratch .. "'.*")
   end)
 
   -- A worker of `exp_key` sent `signal` once its log shows `text`: it
