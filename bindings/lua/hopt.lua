@@ -351,7 +351,7 @@ local worker_setters = {
   workdir = "hopt_worker_options_set_workdir",
   trial_timeout = "hopt_worker_options_set_trial_timeout",
 }
-local worker_args = { mongo = true, objectives = true, commands = true, isolation = true }
+local worker_args = { mongo = true, objectives = true, commands = true, isolation = true, stop_on_signals = true }
 local isolations = { process = core.HOPT_ISOLATE_PROCESS, none = core.HOPT_ISOLATE_NONE }
 
 -- hyperopt-mongo-worker serving Lua objectives:
@@ -359,7 +359,9 @@ local isolations = { process = core.HOPT_ISOLATE_PROCESS, none = core.HOPT_ISOLA
 --               commands = {name = "shell command", ...}, poll_interval = 0.1,
 --               exp_key, max_jobs, max_consecutive_failures, reserve_timeout,
 --               last_job_timeout, workdir, trial_timeout,
---               isolation = "process" (default: a child per trial) or "none"}
+--               isolation = "process" (default: a child per trial) or "none",
+--               stop_on_signals = true (SIGINT, SIGTERM, SIGHUP stop it as they
+--               stop hyperopt-mongo-worker; default: the process's own handling)}
 -- Returns the number of trials evaluated when a stop condition holds.
 function hopt.worker(args)
   return guard(function()
@@ -368,6 +370,7 @@ function hopt.worker(args)
     for k in pairs(args) do
       if not worker_args[k] and not worker_setters[k] then fail("worker has no argument '" .. tostring(k) .. "'") end
     end
+    if args.stop_on_signals ~= nil then check_type("stop_on_signals", args.stop_on_signals, "boolean") end
     local registry = core.hopt_registry_new()
     for objective_name, fn in pairs(args.objectives or {}) do
       if type(fn) ~= "function" then fail("objective '" .. tostring(objective_name) .. "' is not a function") end
@@ -385,6 +388,7 @@ function hopt.worker(args)
       if not isolation then fail("isolation must be \"process\" or \"none\"") end
       core.hopt_worker_options_set_isolation(opts, isolation)
     end
+    if args.stop_on_signals then return core.hoptlua_worker_run_on_signals(args.mongo, registry, opts) end
     return core.hopt_worker_run(args.mongo, registry, opts)
   end)
 end

@@ -105,6 +105,12 @@ describe("errors", function()
     t.contains(t.raises(hopt.space_eval, hp.choice("c", { hp.uniform("u", 0, 1) }), { c = 0 }), "u")
   end)
 
+  it("worker arguments", function()
+    t.contains(t.raises(hopt.worker, { mongo = "localhost:1/db", bogus = 1 }), "worker has no argument 'bogus'")
+    t.contains(t.raises(hopt.worker, { mongo = "localhost:1/db", stop_on_signals = "yes" }),
+               "stop_on_signals must be a boolean, not a string")
+  end)
+
   it("hopt-lua-worker refuses bad command lines with status 2", function()
     local worker = t.worker_command()
     local function status(args)
