@@ -206,6 +206,36 @@ static void unqueued_jobs_are_requeued(void **) {
     for (const auto &t : docs) assert_int_equal(t->state, trials::kDone);
 }
 
+// A reader sees every trial another driver adds, even one queued and
+// finished between two of its looks (it never saw it queued or running),
+// and after it deleted the experiment itself.
+static void readers_see_trials_finished_between_looks(void **) {
+    const std::string url = test_url("between");
+    MongoStore reader(url, std::string("e"));
+    assert_int_equal(reader.refresh().size(), 0);
+    MongoStore driver(url, std::string("e")), worker(url, std::nullopt);
+    auto run_one = [&] {
+        queue(driver, 1);
+        auto job = worker.reserve("w", {std::string("e"), {}});
+        assert_true(job.has_value());
+        finish(worker, *job, 3.0);
+    };
+    run_one();
+    std::vector<trials::TrialPtr> seen = reader.refresh();
+    assert_int_equal(seen.size(), 1);
+    assert_int_equal(seen.at(0)->state, trials::kDone);
+    // Its own trials count too: none of them is taken for another's.
+    queue(reader, 2);
+    run_one();
+    assert_int_equal(reader.refresh().size(), 4);
+    assert_int_equal(reader.count(trials::mask_of(trials::kDone)), 2);
+    reader.delete_all();
+    run_one();
+    seen = reader.refresh();
+    assert_int_equal(seen.size(), 1);
+    assert_int_equal(seen.at(0)->state, trials::kDone);
+}
+
 // A live worker's heartbeat keeps its job.
 static void heartbeats_keep_jobs(void **) {
     MongoStore driver(test_url("beat"), std::string("e"));
@@ -324,6 +354,7 @@ int main() {
         cmocka_unit_test(dead_recoverer_is_replaced),
         cmocka_unit_test(heartbeats_keep_jobs),
         cmocka_unit_test(unqueued_jobs_are_requeued),
+        cmocka_unit_test(readers_see_trials_finished_between_looks),
         cmocka_unit_test(filters_cancel_and_persistence),
         cmocka_unit_test(awkward_results_survive),
         cmocka_unit_test(address_errors),

@@ -20,6 +20,8 @@ constexpr const char *kQueueColl = "hopt_queue";         // one per NEW job
 constexpr const char *kRunningColl = "hopt_running";     // one per RUNNING job, with its heartbeat
 constexpr const char *kResultsColl = "hopt_results";     // {_id: tid}: a job's outcome, first one wins
 constexpr const char *kExperimentsColl = "hopt_experiments";  // domains, by exp_key
+// A reader reloads the whole experiment at least this often (seconds).
+constexpr double kFullReloadSeconds = 60;
 
 Json date_now() { return Json{{"$date", now_ms()}}; }
 
@@ -286,15 +288,25 @@ void MongoStore::insert(const std::vector<Trial> &docs) {
         t.result = d.result;
         put_in_cache(std::move(t));
     }
+    // Counted after the inserts, so that a reader that sees the count has
+    // the trials to find.
+    pool_.update(kExperimentsColl, Json{{"_id", experiment_id(exp_key_)}},
+                 Json{{"$set", Json{{"exp_key", key_json(exp_key_)}}},
+                      {"$inc", Json{{"inserted", static_cast<int64_t>(docs.size())}}}},
+                 true);
+    known_inserts_ += static_cast<int64_t>(docs.size());
     // Trials that did not enter the queue (imports, asks) are invisible to
     // other readers' incremental refresh: tell them to reload.
     if (std::any_of(docs.begin(), docs.end(), [](const Trial &d) { return d.state != kNew; })) bump_generation();
 }
 
-std::string MongoStore::read_generation() {
+MongoStore::Marks MongoStore::read_marks() {
+    Marks marks;
     std::optional<Json> doc = pool_.find_one(kExperimentsColl, Json{{"_id", experiment_id(exp_key_)}});
-    if (!doc || !(*doc)["generation"].is_string()) return "";
-    return (*doc)["generation"].get<std::string>();
+    if (!doc) return marks;
+    if ((*doc)["generation"].is_string()) marks.generation = (*doc)["generation"].get<std::string>();
+    marks.inserted = int_field(*doc, "inserted");
+    return marks;
 }
 
 void MongoStore::bump_generation() {
@@ -307,7 +319,11 @@ void MongoStore::bump_generation() {
 }
 
 void MongoStore::load_all() {
-    generation_ = read_generation();
+    const Marks marks = read_marks();
+    generation_ = marks.generation;
+    inserted_at_load_ = marks.inserted;
+    known_inserts_ = 0;
+    last_full_load_ = clock_.seconds();
     cache_.clear();
     pending_.clear();
     summary_ = Summary();
@@ -319,8 +335,13 @@ void MongoStore::load_all() {
 
 void MongoStore::refresh_incremental() {
     // One _id lookup tells whether another process did what incremental
-    // reading cannot follow (deletions, imports).
-    if (read_generation() != generation_) {
+    // reading cannot follow (deletions, imports), or inserted trials this
+    // one never saw queued or running (finished between two looks). A
+    // reload now and then also catches what a lost count would hide
+    // (FerretDB's $inc is not atomic) and trials written by other tools.
+    const Marks marks = read_marks();
+    if (marks.generation != generation_ || marks.inserted - inserted_at_load_ > known_inserts_ ||
+        clock_.seconds() - last_full_load_ > kFullReloadSeconds) {
         load_all();
         return;
     }
@@ -394,6 +415,7 @@ void MongoStore::refresh_incremental() {
                 unpack_result(t);
             }
         }
+        if (!cache_.count(tid)) ++known_inserts_;  // another driver's, seen queued or running
         put_in_cache(std::move(t));
     }
 }
@@ -467,7 +489,7 @@ void MongoStore::delete_all() {
     pending_.clear();
     summary_ = Summary();
     view_stale_ = true;
-    loaded_ = true;
+    loaded_ = false;  // the next look reads the (empty) experiment and its marks afresh
 }
 
 void MongoStore::put_domain(const Domain &domain) {

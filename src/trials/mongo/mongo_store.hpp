@@ -68,10 +68,17 @@ private:
     // The experiment filter: {exp_key: key} (null for hyperopt's None).
     Json experiment_filter() const;
     void load_all();
-    // The experiment's generation token, changed by whatever readers cannot
-    // follow incrementally (deletions, trials not passing through the
-    // queue): a reader that sees it change reloads.
-    std::string read_generation();
+    // What the experiment document tells readers: its generation token,
+    // changed by whatever readers cannot follow incrementally (deletions,
+    // trials not passing through the queue), and how many trials drivers
+    // ever inserted, which says when others' trials went through the queue
+    // and finished between two looks. A reader that sees either tell of
+    // something it missed reloads.
+    struct Marks {
+        std::string generation;
+        int64_t inserted = 0;
+    };
+    Marks read_marks();
     void bump_generation();
     void refresh_incremental();
     void put_in_cache(Trial t);
@@ -123,6 +130,9 @@ private:
     bool view_stale_ = true;
     bool loaded_ = false;
     std::string generation_;               // as of the last full load
+    int64_t inserted_at_load_ = 0;         // the experiment's insert count then
+    int64_t known_inserts_ = 0;            // trials inserted since, that this process saw
+    double last_full_load_ = -1e9;
     int64_t next_tid_ = -1;                // next tid to try; -1: not yet probed
     std::set<int64_t> tids_claimed_;       // allocated here, not yet inserted
     // Heartbeats as this process last saw them: (tid, claim) -> (value, when
