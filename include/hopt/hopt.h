@@ -128,6 +128,11 @@ typedef struct hopt_result hopt_result;
 HOPT_API const char *hopt_point_json(const hopt_point *point);
 /* JSON of the flat vals (label -> value, choices as indices). */
 HOPT_API const char *hopt_point_vals_json(const hopt_point *point);
+/* JSON of the search space the point was drawn from (docs/space-json.md), as
+ * stored with its experiment: lets an objective see what the point's JSON
+ * flattens, e.g. which lists are tuples. fmin and workers always set it;
+ * NULL when the point carries no space. */
+HOPT_API const char *hopt_point_space_json(const hopt_point *point);
 /* Trial id of the point. */
 HOPT_API int64_t hopt_point_tid(const hopt_point *point);
 /* Read a number from the evaluated point. `path` selects a member: "" is the

@@ -14,6 +14,7 @@ struct hopt_point {
     const Json *point;
     const Json *vals;
     std::string point_text, vals_text;
+    const std::string *space_json;  // the request's; "" when unknown
 };
 
 struct hopt_result {
@@ -31,7 +32,8 @@ public:
     const std::string &name() const override { return name_; }
 
     objective::Outcome evaluate(const objective::Request &req) override {
-        hopt_point point{req.tid, &req.point, &req.vals, dump_json(req.point), dump_json(req.vals)};
+        hopt_point point{req.tid, &req.point, &req.vals, dump_json(req.point), dump_json(req.vals),
+                         &req.space_json};
         hopt_result result;
         int rc;
         try {
@@ -123,6 +125,10 @@ HOPT_API void hopt_objective_free(hopt_objective *objective) { delete objective;
 HOPT_API const char *hopt_point_json(const hopt_point *point) { return point ? point->point_text.c_str() : ""; }
 
 HOPT_API const char *hopt_point_vals_json(const hopt_point *point) { return point ? point->vals_text.c_str() : ""; }
+
+HOPT_API const char *hopt_point_space_json(const hopt_point *point) {
+    return point && !point->space_json->empty() ? point->space_json->c_str() : nullptr;
+}
 
 HOPT_API int64_t hopt_point_tid(const hopt_point *point) { return point ? point->tid : -1; }
 

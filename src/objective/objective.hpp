@@ -13,6 +13,9 @@ struct Request {
     int64_t tid = 0;
     Json point;  // the evaluated point (space_eval)
     Json vals;   // flat label -> value
+    // JSON text of the experiment's space (docs/space-json.md), "" when not
+    // known: lets a binding rebuild what JSON flattens (Python tuples).
+    std::string space_json;
 };
 
 // What an evaluation produced: a result document, or an exception.

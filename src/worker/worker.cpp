@@ -56,24 +56,26 @@ bool Worker::stop_requested() {
 
 bool Worker::grace_over() { return stop_requested() && stop_since_->seconds() >= opts_.stop_grace; }
 
-std::shared_ptr<const space::Space> Worker::space_for(const trials::Domain &domain, const std::string &key) {
+const Worker::CachedSpace &Worker::space_for(const trials::Domain &domain, const std::string &key) {
     std::string text = dump_json(domain.space);
     auto &cached = spaces_[key];
     if (!cached.space || cached.text != text) {
         cached.space = std::make_shared<const space::Space>(space::Space::from_json(domain.space));
         cached.text = std::move(text);
     }
-    return cached.space;
+    return cached;
 }
 
 Worker::Ran Worker::evaluate(trials::Trial &job, const trials::Domain &domain, const Registry::Entry &entry) {
     objective::Outcome outcome;
     try {
-        auto sp = space_for(domain, job.exp_key.value_or(""));
+        const CachedSpace &cached = space_for(domain, job.exp_key.value_or(""));
+        const space::Space &sp = *cached.space;
         objective::Request req;
         req.tid = job.tid;
         req.vals = trials::flat_vals(job);
-        req.point = space::evaluate(*sp, space::vals_from_json(*sp, req.vals, false));
+        req.point = space::evaluate(sp, space::vals_from_json(sp, req.vals, false));
+        req.space_json = cached.text;
 
         // The heartbeat starts once a child exists, not before the fork
         // (see ChildLimits::on_start).

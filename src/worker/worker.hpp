@@ -94,7 +94,7 @@ private:
     // The experiment's domain, read again at most every few seconds: one
     // database read per trial would be most of a fast trial's cost.
     std::optional<trials::Domain> domain_for(const std::optional<std::string> &exp_key);
-    std::shared_ptr<const space::Space> space_for(const trials::Domain &domain, const std::string &key);
+    const CachedSpace &space_for(const trials::Domain &domain, const std::string &key);
     // Read the job's domain and check it with the gate; a Step when the job
     // was refused (and released), nullopt when it may run.
     std::optional<Step> check_experiment(trials::Trial &job, std::optional<trials::Domain> &domain);

@@ -703,6 +703,28 @@ static void option_errors(void **state) {
     hopt_fmin_options_free(opts);
 }
 
+/* The objective sees the space its point came from, tuple nodes included. */
+static int space_reader(const hopt_point *point, hopt_result *result, void *user) {
+    const char *text = hopt_point_space_json(point);
+    if (!text || !strstr(text, "\"tuple\"") || !strstr(text, "\"uniform\"")) *(int *)user += 1;
+    return hopt_result_set_loss(result, 0);
+}
+
+static void the_point_carries_its_space(void **state) {
+    (void)state;
+    hopt_space *space = space_from("{\"t\": {\"tuple\": [1, {\"hp\": \"uniform\", \"label\": \"x\", \"low\": 0, \"high\": 1}]}}");
+    hopt_objective *fn;
+    hopt_fmin_options *opts = quiet_options(5);
+    int wrong = 0;
+    assert_hopt_ok(hopt_objective_new(NULL, space_reader, &wrong, NULL, &fn));
+    assert_hopt_ok(hopt_fmin(fn, space, NULL, 3, NULL, opts, NULL));
+    assert_int_equal(wrong, 0);
+    assert_null(hopt_point_space_json(NULL));
+    hopt_fmin_options_free(opts);
+    hopt_objective_free(fn);
+    hopt_space_free(space);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(quadratic_each_algo),
@@ -725,6 +747,7 @@ int main(void) {
         cmocka_unit_test(threads_evaluate_each_trial_once),
         cmocka_unit_test(progress_display),
         cmocka_unit_test(option_errors),
+        cmocka_unit_test(the_point_carries_its_space),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
