@@ -107,3 +107,22 @@ def test_bad_spaces_raise_clear_errors():
 def test_scope_define_is_refused_with_a_reason():
     with pytest.raises(NotImplementedError, match="scope.define"):
         scope.define(lambda x: x)
+
+
+def test_a_workers_restorer_from_space_json_matches_the_python_spaces():
+    # A worker has only the space's JSON (as stored, or in canonical form):
+    # the tuples it restores from it are those of the Python space.
+    from hopt import capi
+    from hopt._space import compile_space, restorer_from_json
+    layers = hp.choice("layers", [(64, 64), [hp.randint("n", 3), (1,)], 5])
+    spaces = [
+        {"shape": (hp.uniform("x", 0, 1), 2), "plain": [1, 2], "layers": layers, "again": layers,
+         "hp": {"nested": hp.pchoice("p", [(0.5, ("a",)), (0.5, "b")])}},
+        [hp.uniform("y", 0, 1) + 1, {"d": [(2,)]}],
+    ]
+    for space in spaces:
+        compiled = compile_space(space)
+        assert compiled.restorer is not None
+        assert restorer_from_json(compiled.json) == compiled.restorer
+        assert restorer_from_json(capi.hopt_space_to_json(compiled.handle)) == compiled.restorer
+    assert restorer_from_json(compile_space({"a": [hp.uniform("z", 0, 1)]}).json) is None

@@ -10,18 +10,28 @@ import numbers
 
 from . import capi
 from ._json import dumps, loads
+from ._space import restore, restorer_from_json
 from .base import STATUS_OK, STATUS_STRINGS
 from .exceptions import InvalidLoss, InvalidResultStatus
 
 
+_UNSEEN = object()
+
+
 class ObjectiveAdapter:
-    __slots__ = ("fn", "restore", "trials", "keep_errors", "error")
+    __slots__ = ("fn", "restore", "json_restorers", "trials", "keep_errors", "error")
 
     def __init__(self, fn, space, trials, keep_errors):
         self.fn = fn
-        # A CompiledSpace whose points need restoring (tuples, objects), or
-        # None: workers get plain JSON points.
-        self.restore = space.restore_point if space is not None and space.restorer is not None else None
+        # With the Python space (fmin): its CompiledSpace restores points
+        # (tuples, objects) when they need it. Without (workers): the point's
+        # space JSON says where its tuples are; restorers by that JSON text.
+        self.restore = None
+        self.json_restorers = None
+        if space is None:
+            self.json_restorers = {}
+        elif space.restorer is not None:
+            self.restore = space.restore_point
         self.trials = trials           # a Trials: keeps what JSON cannot carry; may be None
         self.keep_errors = keep_errors  # False under catch_eval_exceptions: no traceback to keep
         self.error = None
@@ -31,6 +41,8 @@ class ObjectiveAdapter:
             value = loads(capi.hopt_point_json(point))
             if self.restore is not None:
                 value = self.restore(value, loads(capi.hopt_point_vals_json(point)))
+            elif self.json_restorers is not None:
+                value = self.restore_from_json(point, value)
             rval = self.fn(value)
             if type(rval) is float or (isinstance(rval, numbers.Real) and not isinstance(rval, bool)):
                 capi.hopt_result_set_loss(result, float(rval))
@@ -42,6 +54,15 @@ class ObjectiveAdapter:
                 self.error = e
             capi.hopt_result_set_error(result, "%s: %s" % (type(e).__name__, e))
             return 1
+
+    def restore_from_json(self, point, value):
+        text = capi.hopt_point_space_json(point)
+        if text is None:
+            return value
+        restorer = self.json_restorers.get(text, _UNSEEN)
+        if restorer is _UNSEEN:
+            restorer = self.json_restorers[text] = restorer_from_json(text)
+        return value if restorer is None else restore(restorer, value, loads(capi.hopt_point_vals_json(point)))
 
     def set_document(self, point, result, rval):
         try:

@@ -31,7 +31,7 @@ class CompiledSpace:
 
     def restore_point(self, point, vals):
         """The point as the objective gets it, from the engine's JSON point and flat vals."""
-        return point if self.restorer is None else _restore(self.restorer, point, vals)
+        return point if self.restorer is None else restore(self.restorer, point, vals)
 
     def eval(self, vals):
         """hyperopt's space_eval: the point for flat vals (choices as indices)."""
@@ -65,7 +65,7 @@ class _Compiler:
             return {"tuple": nodes}, ("tuple", restorers)
         if isinstance(x, list):
             nodes, restorers = self.sequence(x)
-            return nodes, (("list", restorers) if any(restorers) else None)
+            return nodes, _list_restorer(restorers)
         return self.constant(x)
 
     def hyperparameter(self, hp):
@@ -83,7 +83,7 @@ class _Compiler:
         if hp.probabilities is not None:
             options = [[p, o] for p, o in zip(hp.probabilities, options)]
         node["options"] = options
-        restorer = ("choice", hp.label, restorers) if any(restorers) else None
+        restorer = _choice_restorer(hp.label, restorers)
         self.choice_restorers[hp.label] = restorer
         return node, restorer
 
@@ -105,7 +105,7 @@ class _Compiler:
                 restorers[key] = r
         if _RESERVED_KEYS.intersection(nodes):
             nodes = {"dict": nodes}
-        return nodes, (("dict", restorers) if restorers else None)
+        return nodes, _dict_restorer(restorers)
 
     def constant(self, x):
         if x is None or isinstance(x, (bool, str)):
@@ -119,17 +119,88 @@ class _Compiler:
         return {"const": "<python object %s>" % type(x).__name__}, ("object", x)
 
 
-def _restore(restorer, value, vals):
+def _choice_restorer(label, option_restorers):
+    return ("choice", label, option_restorers) if any(option_restorers) else None
+
+
+def _list_restorer(item_restorers):
+    return ("list", item_restorers) if any(item_restorers) else None
+
+
+def _dict_restorer(value_restorers):
+    value_restorers = {k: r for k, r in value_restorers.items() if r is not None}
+    return ("dict", value_restorers) if value_restorers else None
+
+
+def restorer_from_json(space_json):
+    """The restorer of a space given as JSON (docs/space-json.md), or None.
+
+    What a worker has instead of the Python space: it rebuilds only the
+    tuples (``{"tuple": [...]}`` nodes), the one thing of a Python space
+    its JSON still says. A space without tuples costs no walk."""
+    if '"tuple"' not in space_json:
+        return None
+    return _JsonRestorers(loads(space_json)).restorer
+
+
+class _JsonRestorers:
+    """Walks space JSON into the restorer restore follows."""
+
+    def __init__(self, root):
+        self.definitions = {}  # label -> hyperparameter node, for refs (which may come first)
+        self.choices = {}      # label -> restorer of that choice, once walked
+        self.collect(root)
+        self.restorer = self.node(root)
+
+    def collect(self, x):
+        if isinstance(x, list):
+            for item in x:
+                self.collect(item)
+        elif isinstance(x, dict):
+            if "hp" in x:
+                self.definitions[x.get("label")] = x
+            if "const" not in x:
+                for value in x.values():
+                    self.collect(value)
+
+    def node(self, x):
+        if isinstance(x, list):
+            return _list_restorer([self.node(item) for item in x])
+        if not isinstance(x, dict):
+            return None
+        if "tuple" in x:
+            return ("tuple", [self.node(item) for item in x["tuple"]])
+        if "list" in x:
+            return self.node(x["list"])
+        if "hp" in x or "ref" in x:
+            return self.choice(x.get("label", x.get("ref")))
+        if "op" in x or "const" in x:
+            return None
+        return _dict_restorer({k: self.node(v) for k, v in x.get("dict", x).items()})
+
+    def choice(self, label):
+        if label not in self.choices:
+            hp = self.definitions.get(label, {})
+            options = hp.get("options")
+            self.choices[label] = None  # the engine refuses a choice inside itself; never loop
+            if options is not None:
+                if hp["hp"] == "pchoice":
+                    options = [option for _, option in options]
+                self.choices[label] = _choice_restorer(label, [self.node(o) for o in options])
+        return self.choices[label]
+
+
+def restore(restorer, value, vals):
     kind = restorer[0]
     if kind == "object":
         return restorer[1]
     if kind == "choice":
         option = restorer[2][int(vals[restorer[1]])]
-        return value if option is None else _restore(option, value, vals)
+        return value if option is None else restore(option, value, vals)
     if kind == "dict":
         value = dict(value)
         for key, r in restorer[1].items():
-            value[key] = _restore(r, value[key], vals)
+            value[key] = restore(r, value[key], vals)
         return value
-    items = [v if r is None else _restore(r, v, vals) for r, v in zip(restorer[1], value)]
+    items = [v if r is None else restore(r, v, vals) for r, v in zip(restorer[1], value)]
     return tuple(items) if kind == "tuple" else items

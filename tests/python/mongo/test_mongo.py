@@ -119,6 +119,28 @@ def test_worker_records_the_objectives_exception(db):
     assert len(errors) == 3 and "ValueError: bad x" in str(errors[0]["error"])
 
 
+def test_worker_hands_the_objective_the_spaces_tuples(db):
+    # As local fmin does: the worker has only the space's JSON, whose tuple
+    # nodes say which lists were tuples, also inside the option a choice took.
+    space = {"shape": (hp.uniform("x", 0, 1), 2), "plain": [1, 2],
+             "layers": hp.choice("layers", [(64, 64), (128,), [1, 2, 3]])}
+    workers = start_workers(db, 1)
+    try:
+        trials = MongoTrials("mongo://%s/%s/jobs" % (HOST, db), exp_key="tuples")
+        fmin(objectives.tuple_kinds, space, trials=trials, algo=rand.suggest, max_evals=8,
+             show_progressbar=False, rstate=3)
+    finally:
+        stop_workers(workers)
+    assert trials.statuses() == ["ok"] * 8
+    chosen = set()
+    for t in trials.trials:
+        option = t["misc"]["vals"]["layers"][0]
+        chosen.add(option)
+        assert t["result"]["kinds"] == {"shape": "tuple", "plain": "list",
+                                        "layers": "list" if option == 2 else "tuple"}
+    assert len(chosen) > 1
+
+
 def test_static_method_by_qualified_name(db):
     workers = start_workers(db, 1)
     try:
