@@ -70,7 +70,8 @@ Worker::Ran Worker::evaluate(trials::Trial &job, const trials::Domain &domain, c
     objective::Outcome outcome;
     try {
         const CachedSpace &cached = space_for(domain, job.exp_key.value_or(""));
-        const space::Space &sp = *cached.space;
+        const std::shared_ptr<const space::Space> held = cached.space;  // whatever the cache does meanwhile
+        const space::Space &sp = *held;
         objective::Request req;
         req.tid = job.tid;
         req.vals = trials::flat_vals(job);
