@@ -45,15 +45,21 @@ size_t best_candidate(std::span<const double> xs, const NormalMixture &l, Normal
                       CandidateScratch &scratch) {
     const size_t n = xs.size();
     if (n <= 1) return 0;
-    std::vector<double> &l_score = scratch.l_score, &upper = scratch.upper, &a = scratch.a, &size = scratch.size;
+    std::vector<double> &l_score = scratch.l_score, &upper = scratch.upper, &a = scratch.a;
     std::vector<size_t> &order = scratch.order;  // the candidates evaluated in full
     l_score.resize(n);
     upper.resize(n);
     a.assign(n, NAN);
-    size.resize(n);
     order.resize(n);
-    // |c| bounds: c lies between its floor and about 0 (log of a mass <= 1).
+    // What separates two ranks for sure: rounding in a and s for either,
+    // relative to the largest magnitude among the terms (|c| bounded by its
+    // floor and about 0, the log of a mass <= 1). Infinite: every rank is
+    // close.
     const double c_size = std::fabs(g.normaliser_floor(kind)) + 1.0;
+    double slack = 0;
+    auto widen = [&](double l_term, double u) {
+        slack = std::max(slack, std::fabs(l_term) + (std::isfinite(u) ? std::fabs(u) : 0.0) + c_size);
+    };
     for (size_t i = 0; i < n; ++i) {
         l_score[i] = l.lpdf_as(kind, xs[i], q);
         // g's partial sum is below its full sum to within e^-32 (what the
@@ -62,18 +68,15 @@ size_t best_candidate(std::span<const double> xs, const NormalMixture &l, Normal
         // u_partial bounds a. A NaN bound says nothing.
         const double u_low = g.unnormalised(kind, xs[i], q, Reach::Near);
         const double bound = l_score[i] - u_low;
-        size[i] = std::fabs(l_score[i]) + (std::isfinite(u_low) ? std::fabs(u_low) : 0.0) + c_size;
+        widen(l_score[i], u_low);
         upper[i] = std::isnan(bound) ? INFINITY : bound + kRounding * (1.0 + std::fabs(bound));
     }
-    // What separates two ranks for sure: rounding in a and s for either.
-    double slack = 0;
-    for (size_t i = 0; i < n; ++i) slack = std::max(slack, size[i]);
     double best = -INFINITY;
     size_t evaluated = 0;
     auto evaluate = [&](size_t i) {
         const double u = g.unnormalised(kind, xs[i], q);
         a[i] = rank(l_score[i] - u);
-        slack = std::max(slack, std::fabs(l_score[i]) + std::fabs(u) + c_size);  // inf: every rank is close
+        slack = std::max(slack, std::fabs(l_score[i]) + std::fabs(u) + c_size);  // an infinite u too
         best = std::max(best, a[i]);
         order[evaluated++] = i;
     };

@@ -21,7 +21,7 @@ namespace hopt::algo::tpe {
 
 // Arrays reused between calls.
 struct CandidateScratch {
-    std::vector<double> l_score, upper, a, size;
+    std::vector<double> l_score, upper, a;
     std::vector<size_t> order;
 };
 
