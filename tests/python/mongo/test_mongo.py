@@ -152,28 +152,37 @@ def test_static_method_by_qualified_name(db):
     assert trials.statuses() == ["ok", "ok"]
 
 
-def test_worker_leaves_trials_it_cannot_import(db):
-    # A trial naming an objective this worker cannot import stays queued
-    # (another worker may have it); the worker says so once and goes on.
+def queue_one_job(trials, objective_name, space, label, key_file=None):
+    """One NEW job of `objective_name` in `trials`, with no worker that has
+    the objective: fmin stores the experiment's domain (signed with key_file,
+    if given), queues a trial and cancels it when its timeout ends the wait;
+    the trial is then queued again (tid 100), as a driver still waiting
+    would have it."""
     from hopt import capi
 
-    trials = MongoTrials("mongo://%s/%s/jobs" % (HOST, db), exp_key="elsewhere")
     opts = capi.hopt_fmin_options_new()
     capi.hopt_fmin_options_set_show_progress(opts, 0)
     capi.hopt_fmin_options_set_timeout(opts, 0.5)  # queue, then stop waiting
-    handle = capi.hopt_py_objective_new("not_a_module_here:fn", lambda point, result: 0)
-    space = hopt._space.compile_space(hp.uniform("x", 0, 1))
+    if key_file is not None:
+        capi.hopt_fmin_options_set_key_file(opts, key_file)
+    handle = capi.hopt_py_objective_new(objective_name, lambda point, result: 0)
+    compiled = hopt._space.compile_space(space)
     try:
-        capi.hopt_fmin(handle, space.handle, capi.hopt_algo_new("rand"), 1, trials._handle, opts)
+        capi.hopt_fmin(handle, compiled.handle, capi.hopt_algo_new("rand"), 1, trials._handle, opts)
     except hopt.exceptions.HoptError:
         pass  # nothing finished before the timeout
-    # fmin stored the experiment's domain and cancelled its queued trial on
-    # stopping: queue it again, as a driver still waiting would have it.
     (doc,) = json.loads(capi.hopt_trials_export(trials._handle))
     doc.pop("_id", None)
     doc.update(tid=100, state=hopt.JOB_STATE_NEW)
-    doc["misc"].update(tid=100, idxs={"x": [100]})
+    doc["misc"].update(tid=100, idxs={label: [100]})
     capi.hopt_trials_import(trials._handle, json.dumps([doc]))
+
+
+def test_worker_leaves_trials_it_cannot_import(db):
+    # A trial naming an objective this worker cannot import stays queued
+    # (another worker may have it); the worker says so once and goes on.
+    trials = MongoTrials("mongo://%s/%s/jobs" % (HOST, db), exp_key="elsewhere")
+    queue_one_job(trials, "not_a_module_here:fn", hp.uniform("x", 0, 1), "x")
     lines = []
     ran = hopt.worker.run("%s/%s" % (HOST, db), poll_interval=0.05, reserve_timeout=1.0, isolation="none",
                           log=lines.append)
@@ -187,25 +196,10 @@ def test_worker_refuses_an_experiment_signed_with_another_key(db, tmp_path):
     # write to the database (here, a driver with a key of its own) queues a
     # job naming os.system with a shell command for its point. The worker,
     # whose key differs, must refuse it before resolving the name to code.
-    from hopt import capi
-
     marker = tmp_path / "pwned"
     trials = MongoTrials("mongo://%s/%s/jobs" % (HOST, db), exp_key="attack")
-    opts = capi.hopt_fmin_options_new()
-    capi.hopt_fmin_options_set_show_progress(opts, 0)
-    capi.hopt_fmin_options_set_timeout(opts, 0.5)
-    capi.hopt_fmin_options_set_key_file(opts, str(tmp_path / "attacker-key"))
-    handle = capi.hopt_py_objective_new("os:system", lambda point, result: 0)
-    space = hopt._space.compile_space(hp.choice("cmd", ["touch %s" % marker]))
-    try:
-        capi.hopt_fmin(handle, space.handle, capi.hopt_algo_new("rand"), 1, trials._handle, opts)
-    except hopt.exceptions.HoptError:
-        pass  # no worker: nothing finished before the timeout
-    (doc,) = json.loads(capi.hopt_trials_export(trials._handle))
-    doc.pop("_id", None)
-    doc.update(tid=100, state=hopt.JOB_STATE_NEW)
-    doc["misc"].update(tid=100, idxs={"cmd": [100]})
-    capi.hopt_trials_import(trials._handle, json.dumps([doc]))
+    queue_one_job(trials, "os:system", hp.choice("cmd", ["touch %s" % marker]), "cmd",
+                  key_file=str(tmp_path / "attacker-key"))
 
     lines = []
     ran = hopt.worker.run("%s/%s" % (HOST, db), poll_interval=0.05, reserve_timeout=1.0, isolation="none",
