@@ -1,11 +1,11 @@
 // hopt_trials_*: create stores and ask them hyperopt's questions.
-#include <algorithm>
 #include <cmath>
 
 #include "capi/guard.hpp"
 #include "capi/handles.hpp"
+#include "trials/lifecycle.hpp"
 #include "trials/memory_store.hpp"
-#include "trials/mongo/mongo_store.hpp"
+#include "trials/open.hpp"
 #include "trials/queries.hpp"
 
 using namespace hopt;
@@ -38,7 +38,8 @@ HOPT_API int hopt_trials_mongo_open(const char *url, const char *exp_key, hopt_t
         require(out, "out");
         std::optional<std::string> key;
         if (exp_key) key = exp_key;
-        *out = new hopt_trials{std::make_shared<trials::mongo::MongoStore>(require(url, "url"), key)};
+        // Fails at once when the server is down (src/trials/open.hpp).
+        *out = new hopt_trials{std::shared_ptr<trials::Store>(trials::open_mongo(require(url, "url"), key, {}))};
     });
 }
 
@@ -110,9 +111,7 @@ HOPT_API int hopt_trials_import(hopt_trials *t, const char *json) {
         docs.reserve(arr.size());
         for (const Json &d : arr) {
             trials::Trial tr = trials::from_json(d);
-            // Keep the store's invariant: vals sorted by label.
-            std::sort(tr.vals.begin(), tr.vals.end(),
-                      [](const trials::TrialVal &a, const trials::TrialVal &b) { return a.label < b.label; });
+            trials::lifecycle::sort_vals(tr.vals);
             docs.push_back(std::move(tr));
         }
         t->store->insert(docs);
