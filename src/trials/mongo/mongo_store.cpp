@@ -379,7 +379,8 @@ void MongoStore::refresh_incremental() {
                 const Json &r = running_entries[tid];
                 const bool at = r.contains("at") && r["at"].is_object();
                 lifecycle::reserve(t, r.value("owner", Json(nullptr)), at ? r["at"].value("$date", int64_t{0}) : 0);
-                if (!at) t.book_time.reset();
+                // Only what the entry says changes: no time, no new booking.
+                if (!at) t.book_time = it->second->book_time;
                 t.refresh_time = it->second->refresh_time;
                 t.extra["claim"] = int_field(r, "claim");
                 put_in_cache(std::move(t));
@@ -686,10 +687,11 @@ int64_t MongoStore::cancel_new() {
         const std::string key = tid_key(t->tid);
         if (!claim(key + "/" + std::to_string(claim_of(*t)), owner, "cancel")) continue;  // a worker has it
         pool_.remove(kQueueColl, Json{{"_id", key}});
+        const Json now = date_now();
         pool_.update(kJobsColl, Json{{"_id", key}},
-                     Json{{"$set", Json{{"state", kCancel}, {"refresh_time", date_now()}}}, {"$inc", Json{{"version", 1}}}});
+                     Json{{"$set", Json{{"state", kCancel}, {"refresh_time", now}}}, {"$inc", Json{{"version", 1}}}});
         Trial c = *t;
-        lifecycle::cancel(c, now_ms());
+        lifecycle::cancel(c, now["$date"].get<int64_t>());  // the cache holds what the server does
         std::lock_guard lock(mu_);
         put_in_cache(std::move(c));
         ++n;
