@@ -11,6 +11,8 @@
  *  - Strings the library returns through `char **out` are owned by the caller
  *    and released with hopt_free(). `const char *` results are borrowed and
  *    documented with their lifetime.
+ *  - A call that fails leaves its out-parameters cleared: NULL for handles and
+ *    strings, 0 for numbers (hopt_ask's tid: -1), so freeing them is safe.
  *  - Callbacks take a trailing `void *user`; each registration also takes a
  *    `void (*user_free)(void *user)` (may be NULL) that the library calls
  *    exactly once, when it no longer needs `user` (also when the registering
@@ -304,7 +306,9 @@ HOPT_API int hopt_fmin_options_set_show_progress(hopt_fmin_options *opts, int on
  * thread-safe when n > 1. */
 HOPT_API int hopt_fmin_options_set_threads(hopt_fmin_options *opts, int n);
 /* Most trials kept queued (state NEW) ahead of the evaluators; default:
- * the number of threads (in memory) or 16 (MongoDB). */
+ * the number of threads (in memory), or for MongoDB twice the number of
+ * trials seen running, at least 4 (fmin does not know how many workers
+ * there are; this keeps one waiting for each). */
 HOPT_API int hopt_fmin_options_set_max_queue_len(hopt_fmin_options *opts, int n);
 /* Seconds between polls of an asynchronous store (default 0.1 in memory,
  * 0.5 for MongoDB). */
@@ -504,7 +508,8 @@ HOPT_API int hopt_optimizer_new(const hopt_space *space, const hopt_algo *algo, 
 HOPT_API void hopt_optimizer_free(hopt_optimizer *opt);
 
 /* Suggest the next point. The trial is stored as RUNNING until told. Each of
- * the out-parameters may be NULL; strings are the caller's (hopt_free). */
+ * the out-parameters may be NULL; strings are the caller's (hopt_free). On
+ * failure *tid is -1 (0 is a trial id) and the strings NULL. */
 HOPT_API int hopt_ask(hopt_optimizer *opt, int64_t *tid, char **vals_out, char **point_out);
 
 /* Report the loss of an asked trial (status "ok"; non-finite -> "fail"). */

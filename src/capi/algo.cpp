@@ -9,11 +9,10 @@ using capi::require;
 extern "C" {
 
 HOPT_API int hopt_algo_new(const char *name, hopt_algo **out) {
-    if (out) *out = nullptr;
     return guard([&] {
         require(out, "out");
         *out = new hopt_algo{algo::make(require(name, "name"))};
-    });
+    }, out);
 }
 
 HOPT_API void hopt_algo_free(hopt_algo *algo) { delete algo; }
@@ -23,7 +22,7 @@ HOPT_API int hopt_algo_set(hopt_algo *algo, const char *param, double value) {
 }
 
 HOPT_API int hopt_algo_get(const hopt_algo *algo, const char *param, double *out) {
-    return guard([&] { *require(out, "out") = require(algo, "algo")->algo->get(require(param, "param")); });
+    return guard([&] { *require(out, "out") = require(algo, "algo")->algo->get(require(param, "param")); }, out);
 }
 
 HOPT_API const char *hopt_algo_name(const hopt_algo *algo) { return algo ? algo->algo->name() : ""; }

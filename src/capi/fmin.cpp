@@ -12,8 +12,10 @@ using capi::require;
 extern "C" {
 
 HOPT_API int hopt_fmin_options_new(hopt_fmin_options **out) {
-    if (out) *out = nullptr;
-    return guard([&] { *require(out, "out") = new hopt_fmin_options(); });
+    return guard([&] {
+        require(out, "out");  // first: in `*require(out) = new T`, the new runs before require
+        *out = new hopt_fmin_options();
+    }, out);
 }
 
 HOPT_API void hopt_fmin_options_free(hopt_fmin_options *opts) { delete opts; }
@@ -145,7 +147,6 @@ HOPT_API int hopt_fmin_options_set_no_progress_loss(hopt_fmin_options *opts, int
 
 HOPT_API int hopt_fmin(hopt_objective *objective, const hopt_space *space, const hopt_algo *algo, int64_t max_evals,
                        hopt_trials *trials, const hopt_fmin_options *opts, char **best_out) {
-    if (best_out) *best_out = nullptr;
     return guard([&] {
         require(objective, "objective");
         require(space, "space");
@@ -175,7 +176,7 @@ HOPT_API int hopt_fmin(hopt_objective *objective, const hopt_space *space, const
         const algo::Algorithm &a = algo ? *algo->algo : *default_algo;
         const Json best = fmin::fmin(objective->objective, *space->space, a, *trials->store, options);
         capi::give_string(best_out, dump_json(best));
-    });
+    }, best_out);
 }
 
 }  // extern "C"

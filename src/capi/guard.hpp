@@ -15,8 +15,13 @@ namespace hopt::capi {
 
 void set_error(const std::string &message);
 
-template <class F>
-int guard(F &&body) noexcept {
+// The out-parameters of the call, if any, follow the body: each is cleared
+// (NULL for objects and strings, 0 for numbers) before the body runs, so that
+// after any failure the caller finds nothing to free and no stale value
+// (docs/api.md). The body may then assign them in any order.
+template <class F, class... Out>
+int guard(F &&body, Out *...outs) noexcept {
+    ((outs ? void(*outs = Out{}) : void()), ...);
     try {
         body();
         return HOPT_OK;

@@ -110,14 +110,13 @@ HOPT_API int hopt_objective_new(const char *name, hopt_objective_fn fn, void *us
                                 hopt_objective **out) {
     // Own `user` first, so that it is released even when this call fails.
     auto owned = std::make_unique<hopt_user_data>(user, user_free);
-    if (out) *out = nullptr;
     return guard([&] {
         require(out, "out");
         if (!fn) fail(HOPT_EINVAL, "fn must not be NULL");
         const std::string n = name ? name : "objective";
         if (n.empty()) fail(HOPT_EINVAL, "an objective name must not be empty");
         *out = new hopt_objective{std::make_shared<CallbackObjective>(n, fn, std::move(owned))};
-    });
+    }, out);
 }
 
 HOPT_API void hopt_objective_free(hopt_objective *objective) { delete objective; }
@@ -133,7 +132,7 @@ HOPT_API const char *hopt_point_space_json(const hopt_point *point) {
 HOPT_API int64_t hopt_point_tid(const hopt_point *point) { return point ? point->tid : -1; }
 
 HOPT_API int hopt_point_get_double(const hopt_point *point, const char *path, double *out) {
-    return guard([&] { *require(out, "out") = number_at(point, path); });
+    return guard([&] { *require(out, "out") = number_at(point, path); }, out);
 }
 
 HOPT_API int hopt_point_get_int(const hopt_point *point, const char *path, int64_t *out) {
@@ -148,7 +147,7 @@ HOPT_API int hopt_point_get_int(const hopt_point *point, const char *path, int64
         if (d != std::floor(d) || std::fabs(d) > 9.2e18)
             fail(HOPT_EINVAL, std::string("point member '") + (path ? path : "") + "' is not an integer");
         *out = static_cast<int64_t>(d);
-    });
+    }, out);
 }
 
 HOPT_API int hopt_point_get_string(const hopt_point *point, const char *path, const char **out) {
@@ -158,7 +157,7 @@ HOPT_API int hopt_point_get_string(const hopt_point *point, const char *path, co
         if (!v.is_string())
             fail(HOPT_EINVAL, std::string("point member '") + (path ? path : "") + "' is a " + json_kind(v) + ", not a string");
         *out = v.get_ref<const std::string &>().c_str();
-    });
+    }, out);
 }
 
 HOPT_API int hopt_result_set_loss(hopt_result *result, double loss) {

@@ -12,7 +12,6 @@ extern "C" {
 
 HOPT_API int hopt_optimizer_new(const hopt_space *space, const hopt_algo *algo, hopt_trials *trials, uint64_t seed,
                                 hopt_optimizer **out) {
-    if (out) *out = nullptr;
     return guard([&] {
         require(out, "out");
         require(space, "space");
@@ -21,19 +20,20 @@ HOPT_API int hopt_optimizer_new(const hopt_space *space, const hopt_algo *algo, 
         auto opt = std::make_unique<fmin::Optimizer>(space->space, algo ? algo->algo->clone() : algo::make("tpe"),
                                                      store, seed);
         *out = new hopt_optimizer{std::move(opt), hopt_trials{store}};
-    });
+    }, out);
 }
 
 HOPT_API void hopt_optimizer_free(hopt_optimizer *opt) { delete opt; }
 
 HOPT_API int hopt_ask(hopt_optimizer *opt, int64_t *tid, char **vals_out, char **point_out) {
+    if (tid) *tid = -1;  // no trial; 0 would name one
     return guard([&] {
         const auto asked = require(opt, "optimizer")->optimizer->ask();
         const std::string vals = dump_json(asked.vals), point = dump_json(asked.point);
         if (tid) *tid = asked.tid;
         capi::give_string(vals_out, vals);
         capi::give_string(point_out, point);
-    });
+    }, vals_out, point_out);
 }
 
 HOPT_API int hopt_tell(hopt_optimizer *opt, int64_t tid, double loss) {

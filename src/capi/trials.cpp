@@ -1,11 +1,11 @@
 // hopt_trials_*: create stores and ask them hyperopt's questions.
-#include <algorithm>
 #include <cmath>
 
 #include "capi/guard.hpp"
 #include "capi/handles.hpp"
+#include "trials/lifecycle.hpp"
 #include "trials/memory_store.hpp"
-#include "trials/mongo/mongo_store.hpp"
+#include "trials/open.hpp"
 #include "trials/queries.hpp"
 
 using namespace hopt;
@@ -23,23 +23,22 @@ std::vector<trials::TrialPtr> valid_trials(const hopt_trials *t) {
 extern "C" {
 
 HOPT_API int hopt_trials_new(const char *exp_key, hopt_trials **out) {
-    if (out) *out = nullptr;
     return guard([&] {
         require(out, "out");
         std::optional<std::string> key;
         if (exp_key) key = exp_key;
         *out = new hopt_trials{std::make_shared<trials::MemoryStore>(key)};
-    });
+    }, out);
 }
 
 HOPT_API int hopt_trials_mongo_open(const char *url, const char *exp_key, hopt_trials **out) {
-    if (out) *out = nullptr;
     return guard([&] {
         require(out, "out");
         std::optional<std::string> key;
         if (exp_key) key = exp_key;
-        *out = new hopt_trials{std::make_shared<trials::mongo::MongoStore>(require(url, "url"), key)};
-    });
+        // Fails at once when the server is down (src/trials/open.hpp).
+        *out = new hopt_trials{std::shared_ptr<trials::Store>(trials::open_mongo(require(url, "url"), key, {}))};
+    }, out);
 }
 
 HOPT_API void hopt_trials_free(hopt_trials *trials) { delete trials; }
@@ -49,12 +48,10 @@ HOPT_API int hopt_trials_count(const hopt_trials *t, int state, int64_t *out) {
         require(out, "out");
         if (state < -1 || state > trials::kCancel) fail(HOPT_EINVAL, "state must be -1 or a hopt_job_state (0..4)");
         *out = require(t, "trials")->store->count(state == -1 ? trials::kAllStates : trials::mask_of(state));
-    });
+    }, out);
 }
 
 HOPT_API int hopt_trials_losses(const hopt_trials *t, double **losses, size_t *n) {
-    if (losses) *losses = nullptr;
-    if (n) *n = 0;
     return guard([&] {
         require(losses, "losses");
         require(n, "n");
@@ -64,7 +61,7 @@ HOPT_API int hopt_trials_losses(const hopt_trials *t, double **losses, size_t *n
         for (size_t i = 0; i < docs.size(); ++i) buf[i] = docs[i]->loss();
         *losses = buf;
         *n = docs.size();
-    });
+    }, losses, n);
 }
 
 HOPT_API int hopt_trials_statuses(const hopt_trials *t, char **out) {
@@ -73,7 +70,7 @@ HOPT_API int hopt_trials_statuses(const hopt_trials *t, char **out) {
         Json arr = Json::array();
         for (const auto &d : valid_trials(t)) arr.push_back(d->status());
         *out = capi::dup_string(dump_json(arr));
-    });
+    }, out);
 }
 
 HOPT_API int hopt_trials_best_trial(const hopt_trials *t, char **out) {
@@ -82,14 +79,14 @@ HOPT_API int hopt_trials_best_trial(const hopt_trials *t, char **out) {
         const auto best = trials::best_trial(valid_trials(t));
         if (!best) fail(HOPT_EALLFAILED, "no trial has status \"ok\" and a finite loss");
         *out = capi::dup_string(dump_json(trials::to_json(*best)));
-    });
+    }, out);
 }
 
 HOPT_API int hopt_trials_argmin(const hopt_trials *t, char **out) {
     return guard([&] {
         require(out, "out");
         *out = capi::dup_string(dump_json(fmin::best_of(nullptr, valid_trials(t), true)));
-    });
+    }, out);
 }
 
 HOPT_API int hopt_trials_export(const hopt_trials *t, char **out) {
@@ -98,7 +95,7 @@ HOPT_API int hopt_trials_export(const hopt_trials *t, char **out) {
         Json arr = Json::array();
         for (const auto &d : require(t, "trials")->store->refresh()) arr.push_back(trials::to_json(*d));
         *out = capi::dup_string(dump_json(arr));
-    });
+    }, out);
 }
 
 HOPT_API int hopt_trials_import(hopt_trials *t, const char *json) {
@@ -110,9 +107,7 @@ HOPT_API int hopt_trials_import(hopt_trials *t, const char *json) {
         docs.reserve(arr.size());
         for (const Json &d : arr) {
             trials::Trial tr = trials::from_json(d);
-            // Keep the store's invariant: vals sorted by label.
-            std::sort(tr.vals.begin(), tr.vals.end(),
-                      [](const trials::TrialVal &a, const trials::TrialVal &b) { return a.label < b.label; });
+            trials::lifecycle::sort_vals(tr.vals);
             docs.push_back(std::move(tr));
         }
         t->store->insert(docs);
@@ -128,7 +123,7 @@ HOPT_API int hopt_trials_get(const hopt_trials *t, int64_t tid, char **out) {
                 return;
             }
         fail(HOPT_ENOTFOUND, "no trial has tid " + std::to_string(tid));
-    });
+    }, out);
 }
 
 HOPT_API int hopt_trials_delete_all(hopt_trials *t) {

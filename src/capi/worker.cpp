@@ -76,11 +76,10 @@ void load_plugin(worker::Registry &into, const std::string &path) {
 extern "C" {
 
 HOPT_API int hopt_registry_new(hopt_registry **out) {
-    if (out) *out = nullptr;
     return guard([&] {
         require(out, "out");  // first: in `*require(out) = new T`, the new runs before require
         *out = new hopt_registry{};
-    });
+    }, out);
 }
 
 HOPT_API void hopt_registry_free(hopt_registry *registry) { delete registry; }
@@ -105,19 +104,17 @@ HOPT_API int hopt_registry_load_plugin(hopt_registry *registry, const char *path
 }
 
 HOPT_API int hopt_registry_names(const hopt_registry *registry, char **out) {
-    if (out) *out = nullptr;
     return guard([&] {
         require(out, "out");
         *out = capi::dup_string(dump_json(Json(require(registry, "registry")->registry.names())));
-    });
+    }, out);
 }
 
 HOPT_API int hopt_worker_options_new(hopt_worker_options **out) {
-    if (out) *out = nullptr;
     return guard([&] {
         require(out, "out");  // first: in `*require(out) = new T`, the new runs before require
         *out = new hopt_worker_options{};
-    });
+    }, out);
 }
 
 HOPT_API void hopt_worker_options_free(hopt_worker_options *opts) { delete opts; }
@@ -275,14 +272,13 @@ HOPT_API int hopt_worker_options_set_log(hopt_worker_options *opts, void (*fn)(c
 
 HOPT_API int hopt_worker_run(const char *url, const hopt_registry *registry, const hopt_worker_options *opts,
                              int64_t *jobs_done) {
-    if (jobs_done) *jobs_done = 0;
     return guard([&] {
         const worker::Options options = opts ? opts->options : worker::serve_defaults();
         const worker::RunSummary sum =
             worker::serve(require(url, "url"), require(registry, "registry")->registry, options);
         if (jobs_done) *jobs_done = sum.jobs;
         if (sum.reason == worker::ExitReason::TooManyFailures) fail(HOPT_EOBJECTIVE, "the worker stopped: " + sum.message);
-    });
+    }, jobs_done);
 }
 
 }  // extern "C"

@@ -28,45 +28,6 @@ inline double norm_sf(double x) { return 0.5 * std::erfc(x / M_SQRT2); }
 // Inverse of norm_cdf on (0, 1); -inf/+inf at 0/1.
 double norm_ppf(double p);
 
-inline double norm_logpdf(double x, double mu, double sigma) {
-    const double z = (x - mu) / sigma;
-    return -0.5 * z * z - std::log(sigma) - kLogSqrt2Pi;
-}
-
-// exp(x) for x <= 0 in plain arithmetic (no libm), so that loops over it
-// vectorise and give the same bits on every platform; within 2 ulp of
-// exp(x), and 0 below -708 where exp would be subnormal.
-inline double exp_nonpositive(double x) {
-    x = x < -708.0 ? -708.0 : x;
-    // x = k ln2 + r with |r| <= ln2 / 2. Adding 1.5 * 2^52 rounds x / ln2 to
-    // the integer k and leaves k in the low bits of t, so 2^k is made with
-    // integer adds and shifts only (no int/double conversion: vectorises).
-    const double t = x * 1.4426950408889634 + 0x1.8p52;
-    const double kd = t - 0x1.8p52;
-    const double r = (x - kd * 0.6931471803691238) - kd * 1.9082149292705877e-10;
-    // Taylor series of exp(r) to r^13: truncation below 1e-17 on |r| <= 0.35.
-    double p = 1.0 / 6227020800.0;
-    p = p * r + 1.0 / 479001600.0;
-    p = p * r + 1.0 / 39916800.0;
-    p = p * r + 1.0 / 3628800.0;
-    p = p * r + 1.0 / 362880.0;
-    p = p * r + 1.0 / 40320.0;
-    p = p * r + 1.0 / 5040.0;
-    p = p * r + 1.0 / 720.0;
-    p = p * r + 1.0 / 120.0;
-    p = p * r + 1.0 / 24.0;
-    p = p * r + 1.0 / 6.0;
-    p = p * r + 0.5;
-    p = p * r + 1.0;
-    p = p * r + 1.0;
-    uint64_t bits;
-    __builtin_memcpy(&bits, &t, sizeof bits);
-    bits = (bits + 1023) << 52;  // (k + 1023) << 52: the exponent of 2^k
-    double scale;
-    __builtin_memcpy(&scale, &bits, sizeof scale);
-    return p * scale;
-}
-
 // Four lanes of double through GCC/Clang vector extensions: operations lane
 // by lane, so the same bits whatever SIMD the compiler maps them to.
 typedef double v4df __attribute__((vector_size(32)));

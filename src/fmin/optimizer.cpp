@@ -6,6 +6,7 @@
 #include "core/error.hpp"
 #include "objective/objective.hpp"
 #include "space/evaluate.hpp"
+#include "trials/lifecycle.hpp"
 #include "trials/queries.hpp"
 
 namespace hopt::fmin {
@@ -22,10 +23,7 @@ Optimizer::Asked Optimizer::ask() {
     const std::vector<space::Vals> vals = algo_->suggest(tids, *space_, history, rng_.next_u64());
     if (vals.empty()) fail(HOPT_ESTATE, std::string(algo_->name()) + " has nothing more to suggest");
     trials::Trial t = factory_.make(tids[0], vals[0]);
-    t.state = trials::kRunning;
-    t.owner = owner_;
-    t.book_time = t.refresh_time = now_ms();
-    t.result = Json{{"status", "running"}};
+    trials::lifecycle::reserve(t, owner_, now_ms());
     store_->insert({t});
     Asked a{t.tid, space::vals_to_json(*space_, vals[0]), space::evaluate(*space_, vals[0])};
     asked_.emplace(t.tid, std::move(t));
@@ -49,16 +47,13 @@ void Optimizer::finish(trials::Trial &t) {
 void Optimizer::tell(int64_t tid, Json result) {
     Json normalised = objective::normalize_result(std::move(result));  // validate before consuming the trial
     trials::Trial t = take(tid);
-    t.state = trials::kDone;
-    t.result = std::move(normalised);
+    trials::lifecycle::finish(t, std::move(normalised));
     finish(t);
 }
 
 void Optimizer::tell_error(int64_t tid, const std::string &message) {
     trials::Trial t = take(tid);
-    t.state = trials::kError;
-    t.result = Json{{"status", "fail"}};
-    t.error = Json::array({"hopt.ObjectiveError", message});
+    trials::lifecycle::fail(t, "hopt.ObjectiveError", message);
     finish(t);
 }
 

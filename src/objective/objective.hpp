@@ -43,8 +43,9 @@ public:
 };
 
 // The result document for a bare loss: {"loss": x, "status": "ok"}, or for a
-// NaN/infinite loss {"status": "fail", "loss_raw": "nan"} (DESIGN §4: such
-// values are never written as numbers).
+// NaN/infinite loss {"status": "fail", "loss_raw": "nan"}: such values are
+// never written as numbers (docs/trials.md, Losses; a MongoDB server may
+// refuse them).
 Json loss_result(double loss);
 
 // Check a hyperopt result dict and bring it to the stored form: status "ok"

@@ -6,6 +6,7 @@
 
 #include "core/clock.hpp"
 #include "core/error.hpp"
+#include "trials/lifecycle.hpp"
 
 namespace hopt::trials {
 
@@ -22,10 +23,7 @@ void MemoryStore::insert(const std::vector<Trial> &docs) {
     for (const auto &d : docs) {
         if (by_tid_.count(d.tid) || !seen.insert(d.tid).second)
             fail(HOPT_EINVAL, "a trial with tid " + std::to_string(d.tid) + " already exists");
-        if (d.exp_key != exp_key_)
-            fail(HOPT_EINVAL, "trial " + std::to_string(d.tid) + " has exp_key " +
-                                  (d.exp_key ? "'" + *d.exp_key + "'" : "null") + ", the store " +
-                                  (exp_key_ ? "'" + *exp_key_ + "'" : "null"));
+        lifecycle::check_exp_key(d, exp_key_);
     }
     bool sorted = true;
     for (const auto &d : docs) {
@@ -127,10 +125,7 @@ bool MemoryStore::release(Trial &job) {
     size_t i;
     if (!still_owned(job, &i)) return false;
     Trial t = *docs_[i];
-    t.state = kNew;
-    t.owner = nullptr;
-    t.book_time.reset();
-    t.result = Json{{"status", "new"}};
+    lifecycle::queue(t);
     replace(i, std::move(t));
     queue_.push_front(job.tid);
     return true;
@@ -147,10 +142,7 @@ std::optional<Trial> MemoryStore::reserve(const std::string &owner, const Reserv
         auto it = by_tid_.find(tid);
         if (it == by_tid_.end() || docs_[it->second]->state != kNew) continue;  // cancelled meanwhile
         Trial t = *docs_[it->second];
-        t.state = kRunning;
-        t.owner = owner;
-        t.book_time = t.refresh_time = now_ms();
-        t.result = Json{{"status", "running"}};
+        lifecycle::reserve(t, owner, now_ms());
         replace(it->second, t);
         return t;
     }
@@ -192,9 +184,7 @@ int64_t MemoryStore::cancel_new() {
     for (size_t i = 0; i < docs_.size(); ++i) {
         if (docs_[i]->state != kNew) continue;
         Trial t = *docs_[i];
-        t.state = kCancel;
-        t.result = Json{{"status", "new"}};
-        t.refresh_time = now_ms();
+        lifecycle::cancel(t, now_ms());
         replace(i, std::move(t));
         ++n;
     }

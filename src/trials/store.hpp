@@ -36,7 +36,7 @@ struct ReserveFilter {
     std::vector<std::optional<std::string>> skip_exp_keys{};
 };
 
-// When a RUNNING job counts as abandoned (DESIGN §5): its heartbeat has not
+// When a RUNNING job counts as abandoned (docs/architecture.md): its heartbeat has not
 // changed for `heartbeat_timeout` seconds as seen by the recovering process
 // (so workers' clocks do not matter). It is requeued, or marked ERROR once
 // it has been abandoned `max_attempts` times.
@@ -90,7 +90,7 @@ public:
     virtual void put_domain(const Domain &domain) = 0;
     virtual std::optional<Domain> get_domain(const std::optional<std::string> &exp_key) = 0;
 
-    // --- the job protocol, DESIGN §5 ---
+    // --- the job protocol: its invariants in docs/architecture.md ---
     // Hand one NEW job matching `filter` to `owner` (RUNNING, book_time
     // set). Exclusive: a job is handed to one owner only.
     virtual std::optional<Trial> reserve(const std::string &owner, const ReserveFilter &filter) = 0;

@@ -1,4 +1,4 @@
-// A trial is hyperopt's trial document (DESIGN §4), the same in memory, in
+// A trial is hyperopt's trial document (docs/trials.md), the same in memory, in
 // MongoDB and in exports. The fields the engine reads are typed; everything
 // else a document carries (extra result keys, _id, _attachments, misc extras)
 // is kept verbatim so that nothing written by another tool is lost.

@@ -1,5 +1,6 @@
 // Refreshes a reserved job's heartbeat on its own thread while the objective
-// runs, so that others do not recover it as abandoned (DESIGN §5).
+// runs, so that others do not recover it as abandoned (docs/architecture.md,
+// a trial's life; docs/mongo-protocol.md, Recover).
 #pragma once
 
 #include <atomic>

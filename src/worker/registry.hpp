@@ -1,6 +1,6 @@
 // The objectives a worker may run, by name. A job only names its objective;
-// the worker resolves the name here and nowhere else (DESIGN §5: nothing
-// executable is read from the database). Each entry remembers where it came
+// the worker resolves the name here and nowhere else (nothing executable
+// is read from the database: docs/architecture.md, the job protocol's invariants). Each entry remembers where it came
 // from (a plugin's path, a command), for messages and the worker's log.
 #pragma once
 

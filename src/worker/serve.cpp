@@ -9,8 +9,7 @@
 #include <memory>
 
 #include "core/error.hpp"
-#include "trials/mongo/mongo_store.hpp"
-#include "trials/mongo/url.hpp"
+#include "trials/open.hpp"
 
 namespace hopt::worker {
 
@@ -79,17 +78,11 @@ RunSummary serve(const std::string &url, const Registry &registry, Options optio
     if (!options.gate) options.gate = std::make_shared<const ExperimentGate>(options.trust);
     // A worker started while the server is away waits for it as a running
     // one does (docs/reliability.md), unless the address itself is wrong.
-    trials::mongo::Retry opening(trials::mongo::parse_address(url).display);
-    opening.set_server_timeout(options.server_timeout);
-    if (options.log) opening.set_notify(options.log);
-    auto owned = opening.run([&] { return std::make_unique<trials::mongo::MongoStore>(url, std::nullopt); });
-    trials::mongo::MongoStore &store = *owned;
     // The store retries while the server is away; the worker gives up when
-    // the store does.
-    store.set_server_timeout(options.server_timeout);
-    if (options.log) store.set_outage_log(options.log);
-    // Documents the worker passes over are reported in its own log.
-    if (options.log) store.set_warn(options.log);
+    // the store does. Outages and the documents the worker passes over are
+    // reported in its own log.
+    auto owned = trials::open_mongo(url, std::nullopt, {options.server_timeout, true, options.log});
+    trials::mongo::MongoStore &store = *owned;
     if (options.log)
         options.log("worker " + options.owner + " serving " + store.address().display + ", experiment " +
                     (options.exp_key ? "'" + *options.exp_key + "'" : "any") + ", objectives: " + registry.describe() +

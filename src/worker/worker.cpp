@@ -6,6 +6,7 @@
 
 #include "core/error.hpp"
 #include "space/evaluate.hpp"
+#include "trials/lifecycle.hpp"
 #include "space/vals.hpp"
 #include "worker/command.hpp"
 #include "worker/heartbeat.hpp"
@@ -107,12 +108,9 @@ Worker::Ran Worker::evaluate(trials::Trial &job, const trials::Domain &domain, c
         outcome = objective::Outcome::failure("hopt.InternalError", e.what());
     }
     if (outcome.raised) {
-        job.state = trials::kError;
-        job.result = Json{{"status", "fail"}};
-        job.error = Json::array({outcome.error_type, outcome.error_message});
+        trials::lifecycle::fail(job, outcome.error_type, outcome.error_message);
     } else {
-        job.state = trials::kDone;
-        job.result = std::move(outcome.result);
+        trials::lifecycle::finish(job, std::move(outcome.result));
     }
     return Ran::Finished;
 }
@@ -192,9 +190,7 @@ Step Worker::step() {
     say("job found: " + tid + " (exp_key " + key_text(job->exp_key) +
         (domain ? ", objective " + quote_json(domain->objective) + ")" : ")"));
     if (!domain) {
-        job->state = trials::kError;
-        job->result = Json{{"status", "fail"}};
-        job->error = Json::array({"hopt.NoDomain", "no domain is stored for exp_key " + key_text(job->exp_key)});
+        trials::lifecycle::fail(*job, "hopt.NoDomain", "no domain is stored for exp_key " + key_text(job->exp_key));
     } else {
         switch (evaluate(*job, *domain, *entry)) {
         case Ran::Finished: break;

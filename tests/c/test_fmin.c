@@ -526,7 +526,7 @@ static int weird_losses(const hopt_point *point, hopt_result *result, void *user
 }
 
 /* Non-finite losses are stored as failures with the raw value as text
- * (DESIGN §4), and never chosen as best. */
+ * (docs/trials.md), and never chosen as best. */
 static void non_finite_losses_are_failures(void **state) {
     (void)state;
     hopt_space *space = space_from(X_UNIFORM);

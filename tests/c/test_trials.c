@@ -75,7 +75,7 @@ static void queries(void **state) {
     hopt_trials_free(t);
 }
 
-/* A trial document has hyperopt's fields (DESIGN §4). */
+/* A trial document has hyperopt's fields (docs/trials.md). */
 static void document_shape(void **state) {
     (void)state;
     hopt_trials *t = six_trials("exp1");

@@ -6,6 +6,7 @@
 #include <random>
 
 #include "core/error.hpp"
+#include "trials/lifecycle.hpp"
 
 namespace hopt::trials::mongo {
 
@@ -80,7 +81,7 @@ Trial read_trial(const Json &doc) {
     for (const char *k : {"book_time", "refresh_time"})
         if (copy.contains(k) && copy[k].is_object() && copy[k].contains("$date")) copy[k] = copy[k]["$date"];
     Trial t = from_json(copy);
-    std::sort(t.vals.begin(), t.vals.end(), [](const TrialVal &a, const TrialVal &b) { return a.label < b.label; });
+    lifecycle::sort_vals(t.vals);
     unpack_result(t);
     return t;
 }
@@ -257,11 +258,7 @@ void MongoStore::drop_from_cache(int64_t tid) {
 
 void MongoStore::insert(const std::vector<Trial> &docs) {
     std::lock_guard lock(mu_);
-    for (const auto &d : docs)
-        if (d.exp_key != exp_key_)
-            fail(HOPT_EINVAL, "trial " + std::to_string(d.tid) + " has exp_key " +
-                                  (d.exp_key ? "'" + *d.exp_key + "'" : "null") + ", the store " +
-                                  (exp_key_ ? "'" + *exp_key_ + "'" : "null"));
+    for (const auto &d : docs) lifecycle::check_exp_key(d, exp_key_);
     // Take every tid first, so that a collision leaves nothing behind.
     std::vector<int64_t> taken_here;
     for (const auto &d : docs) {
@@ -380,10 +377,11 @@ void MongoStore::refresh_incremental() {
                 // read the job again.
                 Trial t = *it->second;
                 const Json &r = running_entries[tid];
-                t.state = kRunning;
-                t.owner = r.value("owner", Json(nullptr));
-                t.result = Json{{"status", "running"}};
-                if (r.contains("at") && r["at"].is_object()) t.book_time = r["at"].value("$date", int64_t{0});
+                const bool at = r.contains("at") && r["at"].is_object();
+                lifecycle::reserve(t, r.value("owner", Json(nullptr)), at ? r["at"].value("$date", int64_t{0}) : 0);
+                // Only what the entry says changes: no time, no new booking.
+                if (!at) t.book_time = it->second->book_time;
+                t.refresh_time = it->second->refresh_time;
                 t.extra["claim"] = int_field(r, "claim");
                 put_in_cache(std::move(t));
             }
@@ -569,14 +567,11 @@ std::optional<Trial> MongoStore::reserve(const std::string &owner, const Reserve
         const Json now = date_now();
         pool_.update(kJobsColl, Json{{"_id", key}},
                      Json{{"$set", Json{{"state", kRunning}, {"owner", owner}, {"book_time", now}, {"refresh_time", now},
-                                        {"result", Json{{"status", "running"}}}}},
+                                        {"result", lifecycle::placeholder_result(kRunning)}}},
                           {"$inc", Json{{"version", 1}}}});
         // What the update wrote, without reading the job again.
         Trial t = std::move(*read);
-        t.state = kRunning;
-        t.owner = owner;
-        t.book_time = t.refresh_time = now["$date"].get<int64_t>();
-        t.result = Json{{"status", "running"}};
+        lifecycle::reserve(t, owner, now["$date"].get<int64_t>());
         ++t.version;
         t.extra["claim"] = claim_no;
         return t;
@@ -661,7 +656,7 @@ void MongoStore::requeue(const Json &job_doc, int64_t claim_no, int64_t attempts
     pool_.update(kJobsColl, Json{{"_id", key}},
                  Json{{"$set", Json{{"state", kNew}, {"owner", nullptr}, {"book_time", nullptr},
                                     {"claim", claim_no}, {"attempts", attempts},
-                                    {"result", Json{{"status", "new"}}}}},
+                                    {"result", lifecycle::placeholder_result(kNew)}}},
                       {"$inc", Json{{"version", 1}}}});
     pool_.replace(kQueueColl, Json{{"_id", key}},
                   Json{{"_id", key}, {"tid", int_field(job_doc, "tid")}, {"exp_key", job_doc.value("exp_key", Json(nullptr))},
@@ -692,10 +687,11 @@ int64_t MongoStore::cancel_new() {
         const std::string key = tid_key(t->tid);
         if (!claim(key + "/" + std::to_string(claim_of(*t)), owner, "cancel")) continue;  // a worker has it
         pool_.remove(kQueueColl, Json{{"_id", key}});
+        const Json now = date_now();
         pool_.update(kJobsColl, Json{{"_id", key}},
-                     Json{{"$set", Json{{"state", kCancel}, {"refresh_time", date_now()}}}, {"$inc", Json{{"version", 1}}}});
+                     Json{{"$set", Json{{"state", kCancel}, {"refresh_time", now}}}, {"$inc", Json{{"version", 1}}}});
         Trial c = *t;
-        c.state = kCancel;
+        lifecycle::cancel(c, now["$date"].get<int64_t>());  // the cache holds what the server does
         std::lock_guard lock(mu_);
         put_in_cache(std::move(c));
         ++n;
@@ -768,11 +764,10 @@ int64_t MongoStore::recover_stale(const RecoveryPolicy &policy) {
             continue;
         }
         Trial t = std::move(*read);
-        t.state = kError;
-        t.result = Json{{"status", "fail"}};
-        t.error = Json::array({"hopt.WorkerLost", "no heartbeat from " + r.value("owner", Json("?")).dump(-1, ' ', false, Json::error_handler_t::replace) + " for " +
-                                                       std::to_string(static_cast<int>(silent)) + " s; the job was abandoned " +
-                                                       std::to_string(attempts) + " times"});
+        lifecycle::fail(t, "hopt.WorkerLost",
+                        "no heartbeat from " + r.value("owner", Json("?")).dump(-1, ' ', false, Json::error_handler_t::replace) +
+                            " for " + std::to_string(static_cast<int>(silent)) + " s; the job was abandoned " +
+                            std::to_string(attempts) + " times");
         t.extra["claim"] = k.second;
         Json outcome{{"_id", key},         {"tid", t.tid},     {"exp_key", key_json(t.exp_key)}, {"claim", k.second},
                      {"owner", t.owner},   {"state", kError},  {"error", t.error},               {"result", t.result},

@@ -9,7 +9,7 @@ namespace hopt::trials::mongo {
 
 namespace {
 
-// Connection errors must come back in bounded time (DESIGN: dead servers get
+// Connection errors must come back in bounded time (docs/reliability.md: dead servers get
 // a clear error, not a hang); users may override any of these in the URI.
 const char *const kDefaults[][2] = {
     {"serverSelectionTimeoutMS", "5000"},
