@@ -298,6 +298,27 @@ void passwords_never_reach_messages(void **) {
                         "bad password '***' for ***");
 }
 
+// A raw '@' in the password (user:pwHEAD@pwTAIL@host) is where the parser
+// and the driver part ways: the parser took the last '@', the driver the
+// first, and then tried to resolve "pwtail@host" -- quoting it, lower-cased,
+// in every message -- for as long as its server selection lasted. Refused
+// at once, saying how to write it and quoting none of it.
+void raw_at_in_the_password_is_refused(void **) {
+    for (const char *bad : {"mongodb://user:pwHEAD@pwTAIL@127.0.0.1:27017/db", "user:pwHEAD@pwTAIL@127.0.0.1:27017/db",
+                            "mongo://user:pwHEAD@pwTAIL@127.0.0.1:27017/db/jobs", "mongodb://us@er:pwHEAD@127.0.0.1/db",
+                            "mongodb://user:pwHEAD@pwTAIL@127.0.0.1/db?authSource=admin"}) {
+        const std::string msg = error_of([&] { trials::mongo::parse_address(bad); }, HOPT_EINVAL);
+        for (const char *part : {"pwHEAD", "pwTAIL", "pwtail", "er:"}) assert_lacks(msg, part);
+        assert_contains(msg, "%40");
+        assert_contains(msg, "***@127.0.0.1");
+    }
+    // Percent-encoded, it is the password it spells.
+    const auto a = trials::mongo::parse_address("mongodb://user:pwHEAD%40pwTAIL@127.0.0.1:27017/db");
+    assert_string_equal(a.display.c_str(), "mongodb://***@127.0.0.1:27017/db");
+    const std::vector<std::string> expected = {"pwHEAD%40pwTAIL", "pwHEAD@pwTAIL", "user"};
+    assert_true(a.secrets == expected);
+}
+
 }  // namespace
 
 int main() {
@@ -311,6 +332,7 @@ int main() {
         cmocka_unit_test(insecure_mode_and_the_allow_list),
         cmocka_unit_test(refusals_are_remembered_per_domain),
         cmocka_unit_test(passwords_never_reach_messages),
+        cmocka_unit_test(raw_at_in_the_password_is_refused),
     };
     return cmocka_run_group_tests(tests, nullptr, nullptr);
 }
