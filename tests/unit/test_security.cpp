@@ -319,6 +319,22 @@ void raw_at_in_the_password_is_refused(void **) {
     assert_true(a.secrets == expected);
 }
 
+// A user name or password is hidden where the text quotes it, as a word of
+// its own; a short one does not take its letters out of other words
+// ("No suitabl*** s***rv***rs" for the user "e").
+void short_secrets_hide_only_themselves(void **) {
+    const auto a = trials::mongo::parse_address("mongodb://e:s1@127.0.0.1:27017/db");
+    assert_string_equal(security::redact_text("No suitable servers found: user 'e', password s1.", a.secrets).c_str(),
+                        "No suitable servers found: user '***', password ***.");
+    assert_string_equal(security::redact_text("e@host, es1 s1e s1", a.secrets).c_str(), "***@host, es1 s1e ***");
+    // A word's edge is asked for only where the secret has a letter or a
+    // digit (as \b in a regular expression): one ending in punctuation is
+    // hidden wherever that side stands.
+    assert_string_equal(security::redact_text("a -x- b, ab-x-", {"-x-"}).c_str(), "a *** b, ab***");
+    // Longer ones as before, wherever they stand on their own.
+    assert_string_equal(security::redact_text("'hunter2' hunter2, hunter2@h", {"hunter2"}).c_str(), "'***' ***, ***@h");
+}
+
 }  // namespace
 
 int main() {
@@ -333,6 +349,7 @@ int main() {
         cmocka_unit_test(refusals_are_remembered_per_domain),
         cmocka_unit_test(passwords_never_reach_messages),
         cmocka_unit_test(raw_at_in_the_password_is_refused),
+        cmocka_unit_test(short_secrets_hide_only_themselves),
     };
     return cmocka_run_group_tests(tests, nullptr, nullptr);
 }
