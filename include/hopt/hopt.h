@@ -471,8 +471,11 @@ HOPT_API int hopt_worker_options_set_key_file(hopt_worker_options *opts, const c
  * the worker starts. The allow-list still applies. Default 0. */
 HOPT_API int hopt_worker_options_set_insecure(hopt_worker_options *opts, int on);
 /* Add a pattern (fnmatch(3): *, ?, [...]) to the worker's allow-list: once
- * it has one, the worker runs only objectives whose names match a pattern,
- * even in signed experiments. Repeatable. */
+ * it has one, the worker runs only objectives whose whole names match a
+ * pattern, even in signed experiments. Repeatable. A resolver must give only
+ * an objective defined under the very name it was asked for (the Python
+ * binding's does), so that the name matched is that of the code that runs
+ * (docs/threat-model.md). */
 HOPT_API int hopt_worker_options_allow_objective(hopt_worker_options *opts, const char *pattern);
 /* Polled between trials, while idle and while a child process evaluates;
  * return non-zero to stop the worker (e.g. on a signal): a trial running in

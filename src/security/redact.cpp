@@ -95,10 +95,29 @@ std::string percent_decoded(std::string_view s) {
     return out;
 }
 
+// Whether `secret` at `pos` of `text` is not part of a longer word: where
+// the secret begins or ends with a letter or digit, the text has none next
+// to it (\b of a regular expression). A driver quotes a credential on its
+// own ('...', user x, x@host); inside another word it is a coincidence,
+// and hiding it there took the letters of a one-letter user name out of
+// every message.
+bool stands_alone(std::string_view text, size_t pos, std::string_view secret) {
+    const size_t end = pos + secret.size();
+    if (is_alnum(secret.front()) && pos > 0 && is_alnum(text[pos - 1])) return false;
+    if (is_alnum(secret.back()) && end < text.size() && is_alnum(text[end])) return false;
+    return true;
+}
+
 void replace_all(std::string &text, const std::string &secret) {
     if (secret.empty()) return;
-    for (size_t pos = text.find(secret); pos != std::string::npos; pos = text.find(secret, pos + kMask.size()))
+    for (size_t pos = text.find(secret); pos != std::string::npos;) {
+        if (!stands_alone(text, pos, secret)) {
+            pos = text.find(secret, pos + 1);
+            continue;
+        }
         text.replace(pos, secret.size(), kMask);
+        pos = text.find(secret, pos + kMask.size());
+    }
 }
 
 bool text_stop(char c) { return std::isspace(static_cast<unsigned char>(c)) || c == '\'' || c == '"'; }

@@ -24,7 +24,9 @@ std::string redact_url(std::string_view url);
 
 // Free text (a driver's message, a log line) with every address in it
 // (scheme://...) redacted as above, each of `secrets` replaced by ***
-// wherever it appears, and secret options (name=value) masked anywhere.
+// wherever it stands as a word of its own (not inside a longer run of
+// letters and digits: a user name "e" leaves "server" alone), and secret
+// options (name=value) masked anywhere.
 std::string redact_text(std::string text, const std::vector<std::string> &secrets = {});
 
 // What redact_text must also hide for this address, since a driver may quote

@@ -22,6 +22,11 @@ expect_usage "no objectives" "no objectives to run: give some with --plugin" --m
 expect_usage "missing plugin" "cannot load plugin '/nonexistent.so'" --plugin=/nonexistent.so
 expect_usage "bad --exec" "--exec needs NAME=COMMAND" --exec=nocommand
 expect_usage "value missing" "option '--max-jobs' needs a value" --exec=a=true --max-jobs
+# A raw '@' in the password: refused at once, quoting none of the password
+# (the driver would have retried a "host" made of its tail).
+expect_usage "raw '@' in the password" "percent-encode '@' in the user name and password as %40" \
+    --mongo='mongodb://user:pwHEAD@pwTAIL@127.0.0.1:1/x' --exec=a=true
+itest_expect "raw '@' in the password: not quoted" test "$(grep -ciE 'pwhead|pwtail' "$ITEST_DIR/usage.log")" -eq 0
 itest_run_worker help 10 --help
 itest_expect "--help exits 0 and describes --mongo" grep -q -- '--mongo=HOST:PORT/DB' "$ITEST_DIR/help.log"
 itest_run_worker version 10 --version

@@ -1,8 +1,9 @@
 // fmin on the MongoDB store with workers, as hyperopt's MongoTrials
 // workflow: queue and wait, persistence and extension, several experiments
 // served by one worker pool, analysis by another process, recovery of a
-// worker that died holding a job. Workers here are threads running the
-// same loop as hyperopt-mongo-worker (tests/integration runs the binary).
+// worker that died holding a job, two drivers on one experiment. Workers
+// here are threads running the same loop as hyperopt-mongo-worker
+// (tests/integration runs the binary).
 #include <atomic>
 #include <map>
 #include <mutex>
@@ -45,6 +46,14 @@ public:
 private:
     std::string name_;
 };
+
+// `objective` saw `n` tids, each once.
+void assert_each_evaluated_once(Quadratic &objective, size_t n) {
+    std::lock_guard lock(objective.mu);
+    assert_int_equal(objective.calls.size(), n);
+    for (const auto &[tid, calls] : objective.calls)
+        if (calls != 1) fail_msg("tid %lld evaluated %d times", static_cast<long long>(tid), calls);
+}
 
 // Worker threads serving `url` until stopped.
 class Pool {
@@ -99,9 +108,7 @@ static void each_trial_once_with_four_workers(void **) {
     }
     const auto docs = store.refresh();
     assert_int_equal(trials::count_states(docs, trials::mask_of(trials::kDone)), 400);
-    assert_int_equal(objective->calls.size(), 400);
-    for (const auto &[tid, n] : objective->calls)
-        if (n != 1) fail_msg("tid %lld evaluated %d times", static_cast<long long>(tid), n);
+    assert_each_evaluated_once(*objective, 400);
 }
 
 // The experiment persists: the same max_evals returns at once, a larger one
@@ -204,12 +211,43 @@ static void dead_worker_is_recovered(void **) {
     assert_true(clock.seconds() < 20);
 }
 
+// Two TPE drivers on one experiment, as hyperopt lets several processes
+// share an exp_key: each sees the other's trials appear between its own
+// and earlier trials change state, so its history does not simply extend
+// the last one. Both finish (this once crashed TPE's cache), every trial
+// is done, and no trial is evaluated twice.
+static void two_tpe_drivers_one_experiment(void **) {
+    const std::string url = test_url("twotpe");
+    auto objective = std::make_shared<Quadratic>();
+    worker::Registry registry;
+    registry.add(objective);
+    const auto space = space::Space::from_json(Json::parse(kSpace));
+    Pool workers(url, registry, 3);
+    MongoStore a(url, std::string("shared"));
+    std::thread second([&] {
+        // Started once the experiment exists: starting together is
+        // another matter (creating the experiment twice).
+        MongoStore b(url, std::string("shared"));
+        for (int i = 0; i < 1000 && b.refresh().empty(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        const auto tpe = algo::make("tpe");
+        fmin::fmin(objective, space, *tpe, b, quiet(60, 2));
+    });
+    const auto tpe = algo::make("tpe");
+    fmin::fmin(objective, space, *tpe, a, quiet(60, 1));
+    second.join();
+    const auto docs = a.refresh();
+    assert_true(docs.size() >= 60);
+    assert_int_equal(trials::count_states(docs, trials::mask_of(trials::kDone)), docs.size());
+    assert_each_evaluated_once(*objective, docs.size());
+}
+
 int main() {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(each_trial_once_with_four_workers),
         cmocka_unit_test(persistence_extension_analysis),
         cmocka_unit_test(one_pool_two_experiments),
         cmocka_unit_test(dead_worker_is_recovered),
+        cmocka_unit_test(two_tpe_drivers_one_experiment),
     };
     return cmocka_run_group_tests(tests, nullptr, nullptr);
 }

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cctype>
 #include <filesystem>
 #include <mutex>
 #include <thread>
@@ -345,6 +346,22 @@ static void credentials_reach_the_server_and_no_message(void **) {
         assert_int_equal(e.code(), HOPT_ECONNECT);
         assert_false(contains(e.what(), secret));
         assert_true(contains(e.what(), "mongodb://***@"));
+    }
+    // A one-letter user name and password: the driver's message keeps its
+    // words (it once read "No suitabl*** s***rv***rs"): every *** stands
+    // where a whole word was.
+    try {
+        MongoStore scram("mongodb://e:s@" + test_host() + "/sec_auth", std::nullopt);
+        fail_msg("SCRAM authentication unexpectedly succeeded");
+    } catch (const Error &e) {
+        const std::string msg = e.what();
+        print_message("  SCRAM refused: %s\n", msg.c_str());
+        assert_true(contains(msg, "mongodb://***@"));
+        for (size_t at = msg.find("***"); at != std::string::npos; at = msg.find("***", at + 3)) {
+            const bool glued = (at > 0 && std::isalnum(static_cast<unsigned char>(msg[at - 1]))) ||
+                               (at + 3 < msg.size() && std::isalnum(static_cast<unsigned char>(msg[at + 3])));
+            if (glued) fail_msg("a mask inside a word: %s", msg.c_str());
+        }
     }
 }
 

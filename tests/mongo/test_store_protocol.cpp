@@ -346,6 +346,32 @@ static void unreachable_host_fails_in_bounded_time(void **) {
     if (clock.seconds() > 8) fail_msg("took %.1f s to fail", clock.seconds());
 }
 
+// Jobs deleted by another client while queued (what hyperopt's users do to
+// clear an experiment: delete_many({"exp_key": ...})): a worker that finds
+// their queue entries says so, drops them and takes the next job, of
+// another experiment here. Each entry once stopped the worker that found it.
+static void jobs_deleted_by_hand_are_skipped(void **) {
+    const std::string url = test_url("deleted");
+    MongoStore cleared(url, std::string("cleared"));
+    queue(cleared, 5);
+    MongoStore kept(url, std::string("kept"));
+    const int64_t tid = queue(kept, 1)[0];
+    trials::mongo::Pool raw(trials::mongo::parse_address(url));
+    assert_int_equal(raw.remove("jobs", Json{{"exp_key", "cleared"}}), 5);
+
+    MongoStore worker(url, std::nullopt);
+    std::vector<std::string> warnings;
+    worker.set_warn([&](const std::string &line) { warnings.push_back(line); });
+    const auto job = worker.reserve("w", {});
+    assert_true(job.has_value());
+    assert_int_equal(job->tid, tid);
+    assert_false(worker.reserve("w", {}).has_value());
+    assert_int_equal(warnings.size(), 5);
+    for (const auto &w : warnings)
+        if (w.find("was deleted while it was being reserved") == std::string::npos) fail_msg("warning: %s", w.c_str());
+    assert_int_equal(raw.find("hopt_queue", Json::object(), Json::object()).size(), 0);
+}
+
 int main() {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(reservation_is_exclusive),
@@ -354,6 +380,7 @@ int main() {
         cmocka_unit_test(dead_recoverer_is_replaced),
         cmocka_unit_test(heartbeats_keep_jobs),
         cmocka_unit_test(unqueued_jobs_are_requeued),
+        cmocka_unit_test(jobs_deleted_by_hand_are_skipped),
         cmocka_unit_test(readers_see_trials_finished_between_looks),
         cmocka_unit_test(filters_cancel_and_persistence),
         cmocka_unit_test(awkward_results_survive),

@@ -298,6 +298,43 @@ void passwords_never_reach_messages(void **) {
                         "bad password '***' for ***");
 }
 
+// A raw '@' in the password (user:pwHEAD@pwTAIL@host) is where the parser
+// and the driver part ways: the parser took the last '@', the driver the
+// first, and then tried to resolve "pwtail@host" -- quoting it, lower-cased,
+// in every message -- for as long as its server selection lasted. Refused
+// at once, saying how to write it and quoting none of it.
+void raw_at_in_the_password_is_refused(void **) {
+    for (const char *bad : {"mongodb://user:pwHEAD@pwTAIL@127.0.0.1:27017/db", "user:pwHEAD@pwTAIL@127.0.0.1:27017/db",
+                            "mongo://user:pwHEAD@pwTAIL@127.0.0.1:27017/db/jobs", "mongodb://us@er:pwHEAD@127.0.0.1/db",
+                            "mongodb://user:pwHEAD@pwTAIL@127.0.0.1/db?authSource=admin"}) {
+        const std::string msg = error_of([&] { trials::mongo::parse_address(bad); }, HOPT_EINVAL);
+        for (const char *part : {"pwHEAD", "pwTAIL", "pwtail", "er:"}) assert_lacks(msg, part);
+        assert_contains(msg, "%40");
+        assert_contains(msg, "***@127.0.0.1");
+    }
+    // Percent-encoded, it is the password it spells.
+    const auto a = trials::mongo::parse_address("mongodb://user:pwHEAD%40pwTAIL@127.0.0.1:27017/db");
+    assert_string_equal(a.display.c_str(), "mongodb://***@127.0.0.1:27017/db");
+    const std::vector<std::string> expected = {"pwHEAD%40pwTAIL", "pwHEAD@pwTAIL", "user"};
+    assert_true(a.secrets == expected);
+}
+
+// A user name or password is hidden where the text quotes it, as a word of
+// its own; a short one does not take its letters out of other words
+// ("No suitabl*** s***rv***rs" for the user "e").
+void short_secrets_hide_only_themselves(void **) {
+    const auto a = trials::mongo::parse_address("mongodb://e:s1@127.0.0.1:27017/db");
+    assert_string_equal(security::redact_text("No suitable servers found: user 'e', password s1.", a.secrets).c_str(),
+                        "No suitable servers found: user '***', password ***.");
+    assert_string_equal(security::redact_text("e@host, es1 s1e s1", a.secrets).c_str(), "***@host, es1 s1e ***");
+    // A word's edge is asked for only where the secret has a letter or a
+    // digit (as \b in a regular expression): one ending in punctuation is
+    // hidden wherever that side stands.
+    assert_string_equal(security::redact_text("a -x- b, ab-x-", {"-x-"}).c_str(), "a *** b, ab***");
+    // Longer ones as before, wherever they stand on their own.
+    assert_string_equal(security::redact_text("'hunter2' hunter2, hunter2@h", {"hunter2"}).c_str(), "'***' ***, ***@h");
+}
+
 }  // namespace
 
 int main() {
@@ -311,6 +348,8 @@ int main() {
         cmocka_unit_test(insecure_mode_and_the_allow_list),
         cmocka_unit_test(refusals_are_remembered_per_domain),
         cmocka_unit_test(passwords_never_reach_messages),
+        cmocka_unit_test(raw_at_in_the_password_is_refused),
+        cmocka_unit_test(short_secrets_hide_only_themselves),
     };
     return cmocka_run_group_tests(tests, nullptr, nullptr);
 }

@@ -642,6 +642,54 @@ static void cache_reuses_earlier_trials(void **) {
     assert_int_equal(SortedHistory::build(sp, next, after)->reused_trials(), 0);
 }
 
+// A trial with another tid in `doc`'s place (the history of another driver,
+// or a document whose tid was edited).
+static trials::TrialPtr with_tid(const trials::TrialPtr &doc, int64_t tid) {
+    trials::Trial copy = *doc;
+    copy.tid = tid;
+    return std::make_shared<const trials::Trial>(copy);
+}
+
+// Histories that do not extend the last one -- what fmin sees when another
+// driver adds trials to the same experiment, or when documents are edited --
+// after an earlier trial got a new document (its loss): the cache must
+// start over, and each suggestion is the one a fresh Tpe gives. Each case
+// once crashed the cached build (the revised losses were written into a
+// history that had been started afresh).
+static void cache_survives_histories_that_do_not_extend(void **) {
+    const auto sp = space::Space::from_json(Json::parse(kEveryDistribution));
+    const std::vector<trials::TrialPtr> all = clustered_history(sp, 80, 41);
+    const std::vector<trials::TrialPtr> base(all.begin(), all.begin() + 40);
+    using Rewrite = std::vector<trials::TrialPtr> (*)(std::vector<trials::TrialPtr>, const std::vector<trials::TrialPtr> &);
+    const std::pair<const char *, Rewrite> cases[] = {
+        {"values edited", [](auto h, const auto &) { h[30] = revised(h[30], 0.25, true); return h; }},
+        {"reordered", [](auto h, const auto &) { std::swap(h[30], h[31]); return h; }},
+        {"a trial in the middle", [](auto h, const auto &all) { h.insert(h.begin() + 30, all[60]); return h; }},
+        {"a tid of -1 in the middle", [](auto h, const auto &all) { h.insert(h.begin() + 30, with_tid(all[61], -1)); return h; }},
+        {"a tid of -1 in place", [](auto h, const auto &) { h[30] = with_tid(h[30], -1); return h; }},
+        {"shrunk, then grown back", [](auto h, const auto &all) {
+             h.erase(h.begin() + 30);
+             h.push_back(all[62]);
+             return h;
+         }},
+        {"shrunk", [](auto h, const auto &) { h.resize(35); return h; }},
+    };
+    for (const auto &[name, rewrite] : cases) {
+        algo::Tpe cached;
+        cached.suggest({1000}, sp, base, 1);  // the cache holds `base`
+        std::vector<trials::TrialPtr> next = base;
+        next[5] = revised(next[5], 0.125, false);  // an earlier trial finished meanwhile
+        next = rewrite(next, all);
+        const auto with_cache = cached.suggest({1000}, sp, next, 2);
+        const auto without = algo::Tpe().suggest({1000}, sp, next, 2);
+        if (!same_bits(with_cache[0], without[0])) fail_msg("%s: the cache changed the suggestion", name);
+        // and the next, ordinary step builds on it
+        next.push_back(all[70]);
+        if (!same_bits(cached.suggest({1001}, sp, next, 3)[0], algo::Tpe().suggest({1001}, sp, next, 3)[0]))
+            fail_msg("%s, then one more trial: the cache changed the suggestion", name);
+    }
+}
+
 // The good set is the k smallest (loss, index) pairs, as the partial sort
 // it replaced gave them: ties (exact, and -0.0 against 0.0) to the older
 // trial, infinite losses (pending trials) last.
@@ -717,6 +765,7 @@ int main() {
         cmocka_unit_test(suggestions_same_on_every_variant),
         cmocka_unit_test(cache_is_invisible),
         cmocka_unit_test(cache_reuses_earlier_trials),
+        cmocka_unit_test(cache_survives_histories_that_do_not_extend),
         cmocka_unit_test(cache_is_thread_safe),
         cmocka_unit_test(good_set_matches_partial_sort),
     };

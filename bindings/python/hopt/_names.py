@@ -2,6 +2,7 @@
 MongoDB experiment names its objective: workers import it, and the database
 never holds code."""
 import importlib
+import inspect
 
 
 def objective_name(fn):
@@ -34,13 +35,25 @@ def objective_name(fn):
 
 
 def resolve(name):
-    """The object named ``module:qualname``."""
+    """The object named ``module:qualname``: one defined in that module under
+    that qualified name, whose own ``__module__`` and ``__qualname__`` spell
+    `name` (as objective_name writes it). A path that reaches code defined
+    elsewhere -- through another module (``objmod:os.system``) or a name
+    imported from one (``objmod:system`` after ``from os import system``) --
+    is refused: a worker's allow-list matches the name before it is
+    resolved, so the name must be that of the code that runs."""
     module, sep, qualname = name.partition(":")
     if not sep or not module or not qualname:
         raise LookupError("%r is not of the form module:qualname" % name)
     obj = importlib.import_module(module)
     for part in qualname.split("."):
         obj = getattr(obj, part)
+        if inspect.ismodule(obj):
+            raise LookupError("%s reaches into the module %s: an objective is named by the module that defines "
+                              "it" % (name, obj.__name__))
     if not callable(obj):
         raise LookupError("%s is not callable" % name)
+    home = "%s:%s" % (getattr(obj, "__module__", None), getattr(obj, "__qualname__", None))
+    if home != name:
+        raise LookupError("%s is %s: an objective is named by the module that defines it" % (name, home))
     return obj

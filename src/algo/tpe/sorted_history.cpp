@@ -115,9 +115,13 @@ std::shared_ptr<SortedHistory> SortedHistory::build(const space::Space &space,
         if (&doc == prev->docs_[i].get()) continue;
         // A new version of the document (a state change): its loss may
         // differ, its values must not.
+        // Anything else (another driver's trials in between, an edited
+        // document, a tid of -1): start over, and forget the revisions
+        // found so far -- they index into what is no longer kept.
         if (doc.tid != prev->tids_[i] || !same_values(doc, static_cast<uint32_t>(i), prev->params_, reader)) {
             prev = nullptr;
             kept = 0;
+            revised.clear();
             break;
         }
         revised.emplace_back(i, TrialReader::loss(doc));

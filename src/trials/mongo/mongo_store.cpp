@@ -539,7 +539,20 @@ std::optional<Trial> MongoStore::reserve(const std::string &owner, const Reserve
         // a shape hopt cannot read is left exactly as it is (and dropped
         // from the queue, with the reason reported).
         std::optional<Json> doc = pool_.find_one(kJobsColl, Json{{"_id", key}});
-        if (!doc) fail(HOPT_EDATABASE, "job " + key + " vanished while it was being reserved");
+        if (!doc) {
+            // Deleted by another client (an experiment cleared by hand):
+            // its queue entry is all that is left; dropped, and on to the
+            // next, so that one cleared experiment stops no worker.
+            {
+                std::lock_guard lock(mu_);
+                const std::string line = "job " + key + " in " + pool_.address().display +
+                                         " was deleted while it was being reserved; dropped its queue entry";
+                if (warn_) warn_(line);
+                else std::fprintf(stderr, "hopt: %s\n", line.c_str());
+            }
+            pool_.remove(kQueueColl, Json{{"_id", key}, {"claim", claim_no}});
+            continue;
+        }
         std::optional<Trial> read;
         {
             std::lock_guard lock(mu_);

@@ -112,6 +112,11 @@ Address parse_address(const std::string &text) {
     if (path.find('@') != std::string::npos)
         bad(text, "'@' after the host: percent-encode '/', '?', '@' and ':' in the user name and password "
                   "(e.g. '/' as %2F)");
+    // The driver ends the user information at the first '@', this parser at
+    // the last: with two, the driver would take the password's tail for a
+    // host (and quote it in every error).
+    if (at != std::string::npos && authority.find('@') != at)
+        bad(text, "more than one '@' before the host: percent-encode '@' in the user name and password as %40");
     check_hosts(text, hosts);
 
     Address a;

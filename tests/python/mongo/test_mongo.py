@@ -218,6 +218,44 @@ def test_worker_refuses_an_experiment_signed_with_another_key(db, tmp_path):
     assert any("refused" in line for line in lines), lines
 
 
+@pytest.mark.parametrize("allow,name", [("objmod:*", "objmod:os.system"), ("objmod:*", "objmod:system"),
+                                        ("mypkg.*:*", "mypkg.sub:os.system")])
+def test_allow_list_admits_only_code_defined_under_the_name(db, tmp_path, caplog, allow, name):
+    # A signed experiment (a key holder, or whoever stole the key) naming
+    # another module's function through an allowed module: by an attribute
+    # path through a module, or by a re-export. The allow-list matches the
+    # name as written, so the resolver must only give code whose own name
+    # that is; here it gives nothing, and the job stays queued.
+    marker = tmp_path / "pwned"
+    key = str(tmp_path / "key")
+    trials = MongoTrials("mongo://%s/%s/jobs" % (HOST, db), exp_key="allow")
+    queue_one_job(trials, name, hp.choice("cmd", ["touch %s" % marker]), "cmd", key_file=key)
+    lines = []
+    ran = hopt.worker.run("%s/%s" % (HOST, db), poll_interval=0.05, reserve_timeout=1.0, isolation="none",
+                          log=lines.append, key_file=key, allow=[allow])
+    assert ran == 0
+    assert not marker.exists()
+    assert trials.count_by_state_unsynced(hopt.JOB_STATE_NEW) == 1
+    assert any("refused" in line and name in line for line in lines), lines
+    assert "cannot import objective %s" % name in caplog.text and "module that defines it" in caplog.text
+
+
+def test_names_resolve_only_to_what_they_name():
+    # What fmin records (objective_name) always resolves; another path to
+    # the same code does not.
+    from hopt._names import objective_name, resolve
+
+    import mypkg.sub
+    import objmod
+
+    assert resolve(objective_name(objmod.square)) is objmod.square
+    assert resolve("objectives:Holder.nested") is objectives.Holder.nested
+    assert resolve(objective_name(mypkg.sub.square)) is mypkg.sub.square
+    for name in ("objmod:os.system", "objmod:system", "mypkg.sub:os.path.join", "objmod:os"):
+        with pytest.raises(LookupError):
+            resolve(name)
+
+
 def test_ctrl_c_ends_an_fmin_waiting_for_workers(db):
     # No worker serves this experiment: fmin waits in C until SIGINT arrives,
     # then raises KeyboardInterrupt in the caller, as Python code would.

@@ -1,0 +1,1 @@
+"""A package whose submodules an allow-list admits (mypkg.*:*)."""
