@@ -301,7 +301,7 @@ for k in pairs(flag_setters) do known_args[k] = true end
 
 -- hyperopt's fmin with named arguments:
 --   fn (function, or the objective's name when workers evaluate), space,
---   algo ("tpe", "rand", "anneal", or {"tpe", gamma = 0.2, ...}), max_evals,
+--   algo ("mtpe", "tpe", "rand", "anneal", or {"mtpe", gamma = 0.2, ...}), max_evals,
 --   trials (hopt.trials() or hopt.mongo_trials(...)), name (the objective's
 --   name for workers; default "objective", or fn when it is a string), seed, timeout,
 --   loss_threshold, points_to_evaluate ({{x = 0}, ...}), return_argmin,

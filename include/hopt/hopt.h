@@ -189,8 +189,15 @@ HOPT_API void hopt_objective_free(hopt_objective *objective);
 /* Search algorithms                                                        */
 /* ------------------------------------------------------------------------ */
 
-/* An algorithm and its parameters. Names: "rand", "tpe", "anneal".
- * Parameters (hyperopt's names and defaults):
+/* An algorithm and its parameters. Names: "mtpe" (hopt's recommended
+ * search), "tpe", "rand", "anneal".
+ * Parameters (hyperopt's names and defaults for tpe and anneal; list any
+ * algorithm's with hopt_algo_param_count and hopt_algo_param_info):
+ *   mtpe:   n_startup_jobs (10), n_EI_candidates (100), gamma (0.1),
+ *           gamma_cap (25), prior_weight (1.0), linear_forgetting (25),
+ *           bandwidth_rule (1), bandwidth (0.2), min_bandwidth (0.01),
+ *           magic_clip (1), adaptive_bandwidth (0),
+ *           categorical_smoothing (0.3), constant_liar (1)
  *   tpe:    n_startup_jobs (20), n_EI_candidates (24), gamma (0.25),
  *           prior_weight (1.0), linear_forgetting (25)
  *   anneal: avg_best_idx (2.0), shrink_coef (0.1)
@@ -204,6 +211,14 @@ HOPT_API int hopt_algo_set(hopt_algo *algo, const char *param, double value);
 HOPT_API int hopt_algo_get(const hopt_algo *algo, const char *param, double *out);
 /* The algorithm's name; borrowed, valid while `algo` lives. */
 HOPT_API const char *hopt_algo_name(const hopt_algo *algo);
+/* How many parameters the algorithm has (0 for rand). */
+HOPT_API int hopt_algo_param_count(const hopt_algo *algo, size_t *out);
+/* Parameter `index` (0 .. count - 1): its name (borrowed, valid while `algo`
+ * lives), default, current value, the closed range [min, max] hopt_algo_set
+ * accepts, and whether only integers are (1) or any number in the range (0).
+ * Any out-pointer may be NULL. HOPT_EINVAL when index >= count. */
+HOPT_API int hopt_algo_param_info(const hopt_algo *algo, size_t index, const char **name, double *default_value,
+                                  double *value, double *min, double *max, int *integer);
 
 /* ------------------------------------------------------------------------ */
 /* Trials                                                                   */

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "algo/anneal.hpp"
+#include "algo/mtpe/mtpe.hpp"
 #include "algo/random.hpp"
 #include "algo/tpe/tpe.hpp"
 #include "core/error.hpp"
@@ -35,7 +36,8 @@ std::unique_ptr<Algorithm> make(const std::string &name) {
     if (name == "rand" || name == "random") return std::make_unique<Random>();
     if (name == "tpe") return std::make_unique<Tpe>();
     if (name == "anneal") return std::make_unique<Anneal>();
-    fail(HOPT_ENOTFOUND, "unknown algorithm '" + name + "' (known: rand, tpe, anneal)");
+    if (name == "mtpe") return std::make_unique<Mtpe>();
+    fail(HOPT_ENOTFOUND, "unknown algorithm '" + name + "' (known: rand, tpe, anneal, mtpe)");
 }
 
 }  // namespace hopt::algo

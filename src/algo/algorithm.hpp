@@ -45,16 +45,22 @@ public:
     // Error(HOPT_EINVAL) for a value out of range.
     void set(const std::string &param, double value);
     double get(const std::string &param) const;
+    // The parameters with their current values, and each one's default
+    // (params()[i].value before any set), for listing them.
     const std::vector<ParamSpec> &params() const { return params_; }
+    double default_of(size_t i) const { return defaults_.at(i); }
 
 protected:
-    explicit Algorithm(std::vector<ParamSpec> params) : params_(std::move(params)) {}
+    explicit Algorithm(std::vector<ParamSpec> params) : params_(std::move(params)) {
+        for (const auto &p : params_) defaults_.push_back(p.value);
+    }
 
 private:
     std::vector<ParamSpec> params_;
+    std::vector<double> defaults_;
 };
 
-// "rand", "tpe" or "anneal"; Error(HOPT_ENOTFOUND) naming the known ones.
+// "rand", "tpe", "anneal" or "mtpe"; Error(HOPT_ENOTFOUND) naming the known ones.
 std::unique_ptr<Algorithm> make(const std::string &name);
 
 }  // namespace hopt::algo

@@ -31,13 +31,13 @@ static double now_s(void) {
     return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/* hyperopt's test_quadratic1: rand 500, tpe 50, anneal 30 -> |x - 3| < 0.25 */
+/* hyperopt's test_quadratic1: rand 500, tpe 50, anneal 30 -> |x - 3| < 0.25; mtpe does it in 30 */
 static void quadratic_each_algo(void **state) {
     (void)state;
     const struct {
         const char *algo;
         int evals;
-    } cases[] = {{"rand", 500}, {"tpe", 50}, {"anneal", 30}};
+    } cases[] = {{"rand", 500}, {"tpe", 50}, {"anneal", 30}, {"mtpe", 30}};
     hopt_space *space = space_from(X_UNIFORM);
     hopt_objective *fn = objective_from(quadratic);
     for (size_t i = 0; i < sizeof cases / sizeof *cases; ++i) {

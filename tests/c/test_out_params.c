@@ -89,6 +89,16 @@ static void ask_and_fmin_calls(void **state) {
     double value = 42;
     assert_hopt_fails(hopt_algo_get(algo, "no_such_param", &value), HOPT_ENOTFOUND, "no_such_param");
     assert_true(value == 0);
+    const char *param_name = STALE;
+    double dflt = 42, current = 42, lo = 42, hi = 42;
+    int integer = 42;
+    assert_hopt_fails(hopt_algo_param_info(algo, 1000, &param_name, &dflt, &current, &lo, &hi, &integer),
+                      HOPT_EINVAL, "out of range");
+    assert_null(param_name);
+    assert_true(dflt == 0 && current == 0 && lo == 0 && hi == 0 && integer == 0);
+    size_t n_params = 42;
+    assert_hopt_fails(hopt_algo_param_count(NULL, &n_params), HOPT_EINVAL, "algo");
+    assert_true(n_params == 0);
     hopt_algo_free(algo);
     hopt_objective *objective = STALE;
     assert_hopt_fails(hopt_objective_new("f", NULL, NULL, NULL, &objective), HOPT_EINVAL, "fn");

@@ -21,7 +21,7 @@ describe("fmin", function()
     return out
   end
 
-  for _, algo in ipairs({ "tpe", "rand", "anneal" }) do
+  for _, algo in ipairs({ "tpe", "rand", "anneal", "mtpe" }) do
     it(algo .. " finds the minimum and is reproducible from its seed", function()
       local a, b, c = hopt.trials(), hopt.trials(), hopt.trials()
       local best = run(algo, 42, a)

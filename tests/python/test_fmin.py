@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import hopt
-from hopt import STATUS_FAIL, STATUS_OK, Trials, anneal, fmin, hp, rand, tpe
+from hopt import STATUS_FAIL, STATUS_OK, Trials, anneal, fmin, hp, mtpe, rand, tpe
 from hopt.early_stop import no_progress_loss
 
 SPACE = hp.uniform("x", -5, 5)
@@ -17,7 +17,7 @@ def square(x):
     return x * x
 
 
-@pytest.mark.parametrize("algo", [rand.suggest, tpe.suggest, anneal.suggest])
+@pytest.mark.parametrize("algo", [rand.suggest, tpe.suggest, anneal.suggest, mtpe.suggest])
 def test_each_algorithm_finds_a_minimum(algo, quiet):
     best = fmin(square, SPACE, algo=algo, max_evals=60, rstate=np.random.default_rng(0), **quiet)
     assert set(best) == {"x"} and abs(best["x"]) < 1.5
@@ -46,6 +46,17 @@ def test_partial_binds_algorithm_parameters(quiet):
     assert "x" in best
     with pytest.raises(TypeError, match="no parameter"):
         fmin(square, SPACE, algo=functools.partial(rand.suggest, gamma=1), max_evals=1, **quiet)
+
+
+def test_mtpe_parameters_bind_and_are_checked(quiet):
+    trials = Trials()
+    algo = functools.partial(mtpe.suggest, n_startup_jobs=5, constant_liar=0, n_EI_candidates=50)
+    fmin(square, SPACE, algo=algo, max_evals=25, trials=trials, rstate=3, **quiet)
+    assert len(trials) == 25 and min(trials.losses()) < 0.1
+    with pytest.raises(ValueError, match="gamma"):
+        fmin(square, SPACE, algo=functools.partial(mtpe.suggest, gamma=2), max_evals=1, **quiet)
+    with pytest.raises(TypeError, match="n_EI_candidates"):
+        fmin(square, SPACE, algo=functools.partial(mtpe.suggest, n_ei_candidates=5), max_evals=1, **quiet)
 
 
 def test_max_evals_is_a_total(quiet):

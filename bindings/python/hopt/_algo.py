@@ -39,7 +39,7 @@ def algo_handle(algo):
         algo = algo.func
     name = getattr(algo, "hopt_algo", None)
     if name is None:
-        raise TypeError("hopt: algo must be tpe.suggest, rand.suggest or anneal.suggest (optionally "
+        raise TypeError("hopt: algo must be mtpe.suggest, tpe.suggest, rand.suggest or anneal.suggest (optionally "
                         "wrapped in functools.partial), got %r" % (algo,))
     handle = capi.hopt_algo_new(name)
     for key, value in params.items():

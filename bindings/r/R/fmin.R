@@ -15,7 +15,7 @@
 #'   trials, the name of an objective the workers serve.
 #' @param space the search space: [hp] nodes inside lists and constants, or
 #'   a compiled [hopt_space()].
-#' @param algo "tpe", "rand" or "anneal".
+#' @param algo "mtpe" (recommended), "tpe", "rand" or "anneal".
 #' @param max_evals stop when the trials hold this many trials (trials already
 #'   present count).
 #' @param trials a [trials()] or [mongo_trials()] store to record the search
@@ -117,7 +117,7 @@ resignal <- function(cond) {
 }
 
 algo_handle <- function(algo, params) {
-  if (!is.character(algo) || length(algo) != 1) stop("hopt: algo must be \"tpe\", \"rand\" or \"anneal\"", call. = FALSE)
+  if (!is.character(algo) || length(algo) != 1) stop("hopt: algo must be \"mtpe\", \"tpe\", \"rand\" or \"anneal\"", call. = FALSE)
   al <- own(check1(hopt_algo_new(sub("\\.suggest$", "", algo))), hopt_algo_free, "hopt_algo")
   for (p in names(params)) check(hopt_algo_set(ptr(al), p, as.numeric(params[[p]])))
   if (length(params) > 0 && (is.null(names(params)) || any(names(params) == "")))

@@ -1,5 +1,5 @@
 test_that("each algorithm minimises a parabola", {
-  for (algo in c("tpe", "rand", "anneal")) {
+  for (algo in c("tpe", "rand", "anneal", "mtpe")) {
     t <- trials()
     best <- quiet_fmin(square, x_space, algo = algo, max_evals = 60, trials = t, seed = 3)
     expect_named(best, "x")
@@ -15,7 +15,7 @@ test_that("the same seed gives the same search, another seed another one", {
     quiet_fmin(square, x_space, algo = algo, max_evals = 30, trials = t, seed = seed)
     trials_vals(t)$x
   }
-  for (algo in c("tpe", "rand", "anneal")) {
+  for (algo in c("tpe", "rand", "anneal", "mtpe")) {
     expect_identical(run(algo, 42), run(algo, 42))
     expect_false(identical(run(algo, 42), run(algo, 43)))
   }
