@@ -1,4 +1,6 @@
-/* The README's main job: a parallel TPE search on the local thread pool.
+/* The README's main job: a parallel mtpe search on the local thread pool
+ * (mtpe is hopt's recommended algorithm; it sees the trials other threads
+ * are still evaluating).
  *
  * The objective stands in for a model trained with the chosen
  * hyperparameters: a noisy-free response surface over a learning rate (log
@@ -6,7 +8,7 @@
  * parameter, and a dropout rate. It sleeps a little per evaluation, like a
  * real training run, so the threads have something to overlap.
  *
- *   parallel_search [threads] [max_evals]
+ *   parallel_search [threads] [max_evals] [algorithm: mtpe, tpe, rand, anneal]
  */
 #include <math.h>
 #include <stdio.h>
@@ -57,21 +59,22 @@ static int train(const hopt_point *point, hopt_result *result, void *user) {
 int main(int argc, char **argv) {
     const int threads = argc > 1 ? atoi(argv[1]) : 4;
     const int max_evals = argc > 2 ? atoi(argv[2]) : 300;
+    const char *algo_name = argc > 3 ? argv[3] : "mtpe";
     hopt_space *space;
     hopt_objective *fn;
-    hopt_algo *tpe;
+    hopt_algo *algo;
     hopt_trials *trials;
     hopt_fmin_options *opts;
     char *argmin, *point;
     CHECK(hopt_space_from_json(space_json, &space));
     CHECK(hopt_objective_new("train", train, NULL, NULL, &fn));
-    CHECK(hopt_algo_new("tpe", &tpe));
+    CHECK(hopt_algo_new(algo_name, &algo));
     CHECK(hopt_trials_new(NULL, &trials));
     CHECK(hopt_fmin_options_new(&opts));
     CHECK(hopt_fmin_options_set_threads(opts, threads));
     CHECK(hopt_fmin_options_set_seed(opts, 2026));
-    printf("hopt %s: TPE on %d threads, %d trials\n", hopt_version(), threads, max_evals);
-    CHECK(hopt_fmin(fn, space, tpe, max_evals, trials, opts, &argmin));
+    printf("hopt %s: %s on %d threads, %d trials\n", hopt_version(), algo_name, threads, max_evals);
+    CHECK(hopt_fmin(fn, space, algo, max_evals, trials, opts, &argmin));
     CHECK(hopt_space_eval(space, argmin, &point));
     double *losses;
     size_t n;
@@ -85,7 +88,7 @@ int main(int argc, char **argv) {
     hopt_free(point);
     hopt_fmin_options_free(opts);
     hopt_trials_free(trials);
-    hopt_algo_free(tpe);
+    hopt_algo_free(algo);
     hopt_objective_free(fn);
     hopt_space_free(space);
     return 0;
