@@ -5,6 +5,7 @@
 #include <atomic>
 #include <cmath>
 #include <map>
+#include <memory>
 #include <set>
 #include <thread>
 
@@ -236,6 +237,42 @@ static void readers_see_trials_finished_between_looks(void **) {
     assert_int_equal(seen.at(0)->state, trials::kDone);
 }
 
+// Drivers inserting at the same time: a reader that saw some of their
+// trials queued still sees every one that went through between its looks.
+// (One shared count of inserts, $inc'ed by every driver, lost increments
+// on FerretDB, whose updates are not atomic, and the reader then missed
+// finished trials until its next full reload; creating the shared
+// document by two upserts at once failed with a duplicate key.)
+static void readers_see_every_trial_of_concurrent_drivers(void **) {
+    const std::string url = test_url("concurrent");
+    MongoStore reader(url, std::string("e"));
+    assert_int_equal(reader.refresh().size(), 0);
+    constexpr int kDrivers = 4, kEach = 30;
+    std::atomic<int> ready{0}, inserting{kDrivers};
+    std::vector<std::thread> threads;
+    for (int d = 0; d < kDrivers; ++d)
+        threads.emplace_back([&] {
+            MongoStore driver(url, std::string("e"));
+            ++ready;
+            while (ready < kDrivers) std::this_thread::yield();
+            for (int i = 0; i < kEach; ++i) queue(driver, 1);
+            --inserting;
+        });
+    threads.emplace_back([&] {
+        MongoStore worker(url, std::nullopt);
+        for (;;) {
+            const bool last_look = inserting == 0;
+            if (auto job = worker.reserve("w", {std::string("e"), {}})) finish(worker, *job, 1.0);
+            else if (last_look) break;
+        }
+    });
+    while (inserting > 0) reader.refresh();  // sees some queued, misses others
+    for (auto &t : threads) t.join();
+    const auto seen = reader.refresh();
+    assert_int_equal(seen.size(), kDrivers * kEach);
+    assert_int_equal(trials::count_states(seen, trials::mask_of(trials::kDone)), kDrivers * kEach);
+}
+
 // A live worker's heartbeat keeps its job.
 static void heartbeats_keep_jobs(void **) {
     MongoStore driver(test_url("beat"), std::string("e"));
@@ -382,6 +419,7 @@ int main() {
         cmocka_unit_test(unqueued_jobs_are_requeued),
         cmocka_unit_test(jobs_deleted_by_hand_are_skipped),
         cmocka_unit_test(readers_see_trials_finished_between_looks),
+        cmocka_unit_test(readers_see_every_trial_of_concurrent_drivers),
         cmocka_unit_test(filters_cancel_and_persistence),
         cmocka_unit_test(awkward_results_survive),
         cmocka_unit_test(address_errors),

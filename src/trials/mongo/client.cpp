@@ -188,13 +188,19 @@ WriteCounts write_one(Pool &pool, WriteOne write, const char *verb, const char *
     return pool.retry().run([&] {
         Client c(pool);
         BsonPtr f = to_bson(filter), d = to_bson(doc), o = to_bson(Json{{"upsert", upsert}});
-        bson_t reply;
-        bson_error_t error;
-        const bool ok = write(c.collection(coll), f.get(), d.get(), o.get(), &reply, &error);
-        const WriteCounts n{count_in(&reply, "matchedCount"), count_in(&reply, "upsertedCount")};
-        bson_destroy(&reply);
-        if (!ok) raise(error, verb + std::string(coll));
-        return n;
+        // Two clients upserting the same missing document both find nothing
+        // and both insert: the loser gets a duplicate key (on MongoDB as on
+        // FerretDB). The document exists then, so the write is sent again
+        // and updates it.
+        for (int attempt = 0;; ++attempt) {
+            bson_t reply;
+            bson_error_t error;
+            const bool ok = write(c.collection(coll), f.get(), d.get(), o.get(), &reply, &error);
+            const WriteCounts n{count_in(&reply, "matchedCount"), count_in(&reply, "upsertedCount")};
+            bson_destroy(&reply);
+            if (ok) return n;
+            if (!(upsert && is_duplicate_key(error) && attempt < 3)) raise(error, verb + std::string(coll));
+        }
     });
 }
 

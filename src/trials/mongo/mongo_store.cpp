@@ -21,6 +21,7 @@ constexpr const char *kQueueColl = "hopt_queue";         // one per NEW job
 constexpr const char *kRunningColl = "hopt_running";     // one per RUNNING job, with its heartbeat
 constexpr const char *kResultsColl = "hopt_results";     // {_id: tid}: a job's outcome, first one wins
 constexpr const char *kExperimentsColl = "hopt_experiments";  // domains, by exp_key
+constexpr const char *kMarksColl = "hopt_marks";         // {_id: "<experiment>/<writer>"}: what a writer did
 // A reader reloads the whole experiment at least this often (seconds).
 constexpr double kFullReloadSeconds = 60;
 
@@ -291,34 +292,47 @@ void MongoStore::insert(const std::vector<Trial> &docs) {
                  Json{{"$set", Json{{"exp_key", key_json(exp_key_)}}},
                       {"$inc", Json{{"inserted", static_cast<int64_t>(docs.size())}}}},
                  true);
-    known_inserts_ += static_cast<int64_t>(docs.size());
+    own_inserted_ += static_cast<int64_t>(docs.size());
     // Trials that did not enter the queue (imports, asks) are invisible to
     // other readers' incremental refresh: tell them to reload.
-    if (std::any_of(docs.begin(), docs.end(), [](const Trial &d) { return d.state != kNew; })) bump_generation();
+    if (std::any_of(docs.begin(), docs.end(), [](const Trial &d) { return d.state != kNew; })) ++own_changes_;
+    write_marks();
 }
 
 MongoStore::Marks MongoStore::read_marks() {
     Marks marks;
-    std::optional<Json> doc = pool_.find_one(kExperimentsColl, Json{{"_id", experiment_id(exp_key_)}});
-    if (!doc) return marks;
-    if ((*doc)["generation"].is_string()) marks.generation = (*doc)["generation"].get<std::string>();
-    marks.inserted = int_field(*doc, "inserted");
+    for (const Json &doc : pool_.find(kMarksColl, Json{{"experiment", experiment_id(exp_key_)}})) {
+        if (!doc["_id"].is_string() || doc["_id"].get<std::string>() == marks_id()) continue;
+        marks.inserted += int_field(doc, "inserted");
+        if (const int64_t changes = int_field(doc, "changes")) marks.changes[doc["_id"].get<std::string>()] = changes;
+    }
     return marks;
 }
 
-void MongoStore::bump_generation() {
-    thread_local std::mt19937_64 rng(std::random_device{}());
-    char token[24];
-    std::snprintf(token, sizeof token, "%016llx", static_cast<unsigned long long>(rng()));
-    pool_.update(kExperimentsColl, Json{{"_id", experiment_id(exp_key_)}},
-                 Json{{"$set", Json{{"exp_key", key_json(exp_key_)}, {"generation", token}}}}, true);
-    generation_ = token;
+std::string MongoStore::marks_id() {
+    if (writer_.empty()) {
+        std::random_device rd;
+        char token[24];
+        std::snprintf(token, sizeof token, "%08x%08x", rd(), rd());
+        writer_ = token;
+    }
+    return experiment_id(exp_key_) + "/" + writer_;
+}
+
+void MongoStore::write_marks() {
+    // This store is the document's one writer (under mu_), so a $set of its
+    // totals cannot be lost the way a shared $inc is on FerretDB, and sent
+    // again after a lost reply it writes the same thing.
+    pool_.update(kMarksColl, Json{{"_id", marks_id()}},
+                 Json{{"$set", Json{{"experiment", experiment_id(exp_key_)},
+                                    {"inserted", own_inserted_},
+                                    {"changes", own_changes_},
+                                    {"at", date_now()}}}},
+                 true);
 }
 
 void MongoStore::load_all() {
-    const Marks marks = read_marks();
-    generation_ = marks.generation;
-    inserted_at_load_ = marks.inserted;
+    marks_at_load_ = read_marks();
     known_inserts_ = 0;
     last_full_load_ = clock_.seconds();
     cache_.clear();
@@ -337,7 +351,7 @@ void MongoStore::refresh_incremental() {
     // reload now and then also catches what a lost count would hide
     // (FerretDB's $inc is not atomic) and trials written by other tools.
     const Marks marks = read_marks();
-    if (marks.generation != generation_ || marks.inserted - inserted_at_load_ > known_inserts_ ||
+    if (marks.changes != marks_at_load_.changes || marks.inserted - marks_at_load_.inserted > known_inserts_ ||
         clock_.seconds() - last_full_load_ > kFullReloadSeconds) {
         load_all();
         return;
@@ -478,11 +492,12 @@ int64_t MongoStore::count(StateMask states) { return poll().in(states); }
 void MongoStore::delete_all() {
     std::lock_guard lock(mu_);
     for (const char *coll : {kJobsColl, kQueueColl, kRunningColl, kResultsColl}) pool_.remove(coll, experiment_filter());
-    // Keep the experiment document: its new generation tells other readers
-    // to drop what they hold.
     pool_.update(kExperimentsColl, Json{{"_id", experiment_id(exp_key_)}},
                  Json{{"$unset", Json{{"space", ""}, {"objective", ""}, {"settings", ""}, {"signature", ""}}}});
-    bump_generation();
+    // The marks stay: a change counted in them tells other readers to drop
+    // what they hold.
+    ++own_changes_;
+    write_marks();
     cache_.clear();
     pending_.clear();
     summary_ = Summary();
@@ -491,7 +506,7 @@ void MongoStore::delete_all() {
 }
 
 void MongoStore::put_domain(const Domain &domain) {
-    // $set, not a replacement: the generation token stays.
+    // $set, not a replacement: what else the document holds stays.
     pool_.update(kExperimentsColl, Json{{"_id", experiment_id(exp_key_)}},
                  Json{{"$set", Json{{"exp_key", key_json(exp_key_)},
                                     {"space", dump_json(domain.space)},

@@ -68,18 +68,21 @@ private:
     // The experiment filter: {exp_key: key} (null for hyperopt's None).
     Json experiment_filter() const;
     void load_all();
-    // What the experiment document tells readers: its generation token,
-    // changed by whatever readers cannot follow incrementally (deletions,
-    // trials not passing through the queue), and how many trials drivers
-    // ever inserted, which says when others' trials went through the queue
-    // and finished between two looks. A reader that sees either tell of
-    // something it missed reloads.
+    // What other writers' marks documents tell a reader: how many changes
+    // each made that readers cannot follow incrementally (deletions, trials
+    // not passing through the queue), and how many trials they ever
+    // inserted, which says when their trials went through the queue and
+    // finished between two looks. A reader that sees either tell of
+    // something it missed reloads. Each writer has a document of its own:
+    // FerretDB loses concurrent updates of one document.
     struct Marks {
-        std::string generation;
+        std::map<std::string, int64_t> changes;  // by writer, those with any
         int64_t inserted = 0;
     };
     Marks read_marks();
-    void bump_generation();
+    // This store's marks document (created on its first write).
+    std::string marks_id();
+    void write_marks();
     void refresh_incremental();
     void put_in_cache(Trial t);
     // read_trial, or nullopt for a document hopt cannot read (recorded in
@@ -129,9 +132,11 @@ private:
     std::vector<TrialPtr> view_;           // cache_ as a vector, rebuilt when stale
     bool view_stale_ = true;
     bool loaded_ = false;
-    std::string generation_;               // as of the last full load
-    int64_t inserted_at_load_ = 0;         // the experiment's insert count then
-    int64_t known_inserts_ = 0;            // trials inserted since, that this process saw
+    Marks marks_at_load_;                  // others' marks as of the last full load
+    int64_t known_inserts_ = 0;            // others' trials inserted since, that this store saw
+    std::string writer_;                   // this store's name in the marks; empty until it writes
+    int64_t own_inserted_ = 0;             // this store's marks
+    int64_t own_changes_ = 0;
     double last_full_load_ = -1e9;
     int64_t next_tid_ = -1;                // next tid to try; -1: not yet probed
     std::set<int64_t> tids_claimed_;       // allocated here, not yet inserted
